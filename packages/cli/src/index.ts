@@ -1,0 +1,2 @@
+export { createProgram } from './program.js';
+export { run, CliError } from './run.js';

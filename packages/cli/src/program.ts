@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { registerSign } from './commands/sign.js';
+
+/**
+ * Each command lives in commands/<name>.ts and registers itself here, so
+ * adding a command touches one line of this file.
+ */
+export function createProgram(): Command {
+  const program = new Command('kyso')
+    .description('Ký số PDF cho chính phủ điện tử Việt Nam / PDF signing for Vietnamese e-government')
+    .version('0.1.0')
+    .showHelpAfterError(false)
+    .exitOverride();
+  registerSign(program);
+  return program;
+}

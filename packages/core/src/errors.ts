@@ -1,0 +1,73 @@
+/**
+ * Every failure kyso reports on purpose is a KysoError with a stable `code`
+ * (safe to switch on, safe to show to an operator) and messages in English
+ * and Vietnamese. Anything else escaping the public API is a bug.
+ */
+export type KysoErrorCode =
+  // input PDF
+  | 'PDF_EMPTY'
+  | 'PDF_NOT_PDF'
+  | 'PDF_TRUNCATED'
+  | 'PDF_XREF_BROKEN'
+  | 'PDF_MALFORMED'
+  | 'PDF_ENCRYPTED'
+  | 'PDF_TOO_LARGE'
+  | 'PDF_UNSUPPORTED'
+  // keys and certificates
+  | 'KEY_BAD_PASSWORD'
+  | 'KEY_MISMATCH'
+  | 'KEY_UNSUPPORTED'
+  | 'KEY_NOT_FOUND'
+  | 'CERT_INVALID'
+  // signing
+  | 'SIGN_FIELD_EXISTS'
+  | 'SIGN_FIELD_NOT_FOUND'
+  | 'SIGN_CONTENTS_TOO_SMALL'
+  | 'SIGN_SIGNER_FAILED'
+  | 'SIGN_OPTIONS_INVALID'
+  // CMS
+  | 'CMS_MALFORMED'
+  | 'CMS_UNSUPPORTED'
+  // codes and sequences
+  | 'CODE_INVALID'
+  | 'CODE_STORE_FAILED'
+  | 'CODE_NOT_FOUND'
+  | 'CODE_STATE'
+  // trust
+  | 'TRUST_INVALID'
+  // generic I/O
+  | 'IO_ERROR';
+
+export interface KysoErrorOptions {
+  /** The same message for a Vietnamese reader. */
+  vi?: string;
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export class KysoError extends Error {
+  override readonly name = 'KysoError';
+  readonly code: KysoErrorCode;
+  readonly messageVi: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: KysoErrorCode, message: string, options: KysoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.messageVi = options.vi ?? message;
+    this.details = options.details;
+  }
+
+  toJSON(): { code: KysoErrorCode; message: string; messageVi: string; details?: Record<string, unknown> } {
+    return {
+      code: this.code,
+      message: this.message,
+      messageVi: this.messageVi,
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export function isKysoError(e: unknown): e is KysoError {
+  return e instanceof KysoError;
+}
