@@ -1,0 +1,10 @@
+export { PdfReader } from './reader.js';
+export type { Revision, PdfReaderOptions } from './reader.js';
+export { IncrementalWriter } from './writer.js';
+export type { IncrementalUpdate, WriteOptions } from './writer.js';
+export { PdfDict, PdfName, PdfRef, PdfStream, PdfString, PdfRaw, isDict, isRef, isName, isStream, isArray } from './objects.js';
+export type { PdfObject, PdfArray } from './objects.js';
+export { ByteWriter, formatNumber, formatName } from './serializer.js';
+export { PdfParser } from './parser.js';
+export { decodeStream } from './filters.js';
+export type { XrefEntry, XrefSection } from './xref.js';

@@ -1,0 +1,382 @@
+import { KysoError } from '../errors.js';
+import { decodeStream } from './filters.js';
+import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { indexOfBytes, lastIndexOfBytes, latin1, malformed, PdfParser } from './parser.js';
+import { parseSection, sectionKindAt, xrefBroken, type XrefEntry, type XrefSection } from './xref.js';
+
+/**
+ * One revision of the document: the original file or one incremental
+ * update. Revisions are listed oldest first.
+ */
+export interface Revision {
+  readonly index: number;
+  /** The startxref value that opens this revision. */
+  readonly xrefOffset: number;
+  readonly kind: 'table' | 'stream';
+  readonly trailer: PdfDict;
+  /** Offset just past this revision's %%EOF line: the bytes [0, endOffset) are this revision. */
+  readonly endOffset: number;
+  /** Sections of this revision, most authoritative first (hybrid and linearized files have two). */
+  readonly sections: readonly XrefSection[];
+}
+
+export interface PdfReaderOptions {
+  /** Refuse files larger than this many bytes (default 2 GiB). */
+  maxBytes?: number;
+  /**
+   * Open encrypted files anyway (their strings and streams stay encrypted).
+   * Only for callers that read structure, never content; default false.
+   */
+  allowEncrypted?: boolean;
+}
+
+const STARTXREF = Buffer.from('startxref', 'latin1');
+const EOF_MARK = Buffer.from('%%EOF', 'latin1');
+const MAX_SECTIONS = 10_000;
+
+/**
+ * The lazy reader: opening a file reads its trailers and cross-reference
+ * headers; objects are parsed only when asked for, then cached.
+ */
+export class PdfReader {
+  readonly revisions: readonly Revision[];
+  /** Sections in lookup order: newest first. */
+  private readonly sections: readonly XrefSection[];
+  private readonly entryCache = new Map<number, XrefEntry | null>();
+  private readonly objectCache = new Map<number, PdfObject>();
+  private readonly objStmCache = new Map<number, { data: Uint8Array; first: number; offsets: Map<number, number> }>();
+  private readonly resolving = new Set<number>();
+  /** Highest object number + 1 over every revision. */
+  readonly size: number;
+  readonly startxref: number;
+  readonly version: string;
+
+  private constructor(
+    readonly bytes: Uint8Array,
+    options: PdfReaderOptions,
+  ) {
+    const max = options.maxBytes ?? 2 ** 31;
+    if (bytes.length === 0) throw new KysoError('PDF_EMPTY', 'The file is empty.', { vi: 'Tệp rỗng.' });
+    if (bytes.length > max) {
+      throw new KysoError('PDF_TOO_LARGE', `The PDF is ${bytes.length} bytes, above the limit of ${max}.`, {
+        vi: `Tệp PDF có ${bytes.length} byte, vượt giới hạn ${max} byte.`,
+      });
+    }
+    const header = indexOfBytes(bytes.subarray(0, Math.min(bytes.length, 1024)), Buffer.from('%PDF-', 'latin1'));
+    if (header < 0) throw new KysoError('PDF_NOT_PDF', 'The file is not a PDF (no %PDF- header).', { vi: 'Tệp không phải là PDF (thiếu phần đầu %PDF-).' });
+    this.version = latin1(bytes, header + 5, header + 8);
+
+    const sx = lastIndexOfBytes(bytes, STARTXREF);
+    if (sx < 0) {
+      throw new KysoError('PDF_TRUNCATED', 'The PDF is truncated or damaged: no "startxref" at its end.', {
+        vi: 'Tệp PDF bị cắt cụt hoặc hư hỏng: không có "startxref" ở cuối tệp.',
+      });
+    }
+    const p = new PdfParser(bytes, sx + STARTXREF.length);
+    const start = p.tryReadUInt();
+    if (start === undefined) throw xrefBroken('startxref is not followed by a number');
+    this.startxref = this.locateSection(start);
+
+    const chain: XrefSection[] = [];
+    const hidden = new Set<XrefSection>();
+    const seen = new Set<number>();
+    let at: number | undefined = this.startxref;
+    while (at !== undefined) {
+      if (seen.has(at) || chain.length >= MAX_SECTIONS) break; // a /Prev loop: stop, what we have is complete
+      seen.add(at);
+      const section = parseSection(bytes, at, (ref) => this.lengthOf(ref, chain));
+      chain.push(section);
+      const xrefStm = section.trailer.get('XRefStm');
+      if (section.kind === 'table' && typeof xrefStm === 'number' && !seen.has(xrefStm)) {
+        try {
+          seen.add(xrefStm);
+          const stm = parseSection(bytes, this.locateSection(xrefStm), (ref) => this.lengthOf(ref, chain));
+          if (stm.kind === 'stream') {
+            chain.push(stm);
+            hidden.add(stm);
+          }
+        } catch (e) {
+          if (!(e instanceof KysoError)) throw e;
+          // A hybrid file whose hidden stream is broken still reads as a classic file.
+        }
+      }
+      const prev = section.trailer.get('Prev');
+      if (prev === undefined) at = undefined;
+      else if (typeof prev === 'number' && Number.isInteger(prev)) at = this.locateSection(prev);
+      else throw xrefBroken('/Prev is not a byte offset');
+    }
+    this.sections = chain;
+    if (chain[0]!.trailer.has('Encrypt') && !options.allowEncrypted) {
+      throw new KysoError('PDF_ENCRYPTED', 'Encrypted PDFs are not supported: remove the password protection and try again.', {
+        vi: 'Không hỗ trợ tệp PDF được mã hoá: hãy gỡ bỏ mật khẩu bảo vệ rồi thử lại.',
+      });
+    }
+    this.revisions = this.groupRevisions(chain, hidden);
+    let size = 0;
+    for (const s of chain) size = Math.max(size, s.trailer.getNumber('Size') ?? 0);
+    this.size = size;
+  }
+
+  static open(bytes: Uint8Array, options: PdfReaderOptions = {}): PdfReader {
+    try {
+      return new PdfReader(bytes, options);
+    } catch (e) {
+      throw asKysoError(e);
+    }
+  }
+
+  /** The newest trailer. */
+  get trailer(): PdfDict {
+    return this.sections[0]!.trailer;
+  }
+
+  /** The kind of the last cross-reference section, which an update must repeat. */
+  get lastXrefKind(): 'table' | 'stream' {
+    return this.sections[0]!.kind;
+  }
+
+  /** Resolves a reference (or passes a direct object through). Missing or free objects are null. */
+  resolve(o: PdfObject | undefined): PdfObject {
+    if (o instanceof PdfRef) return this.getObject(o);
+    return o === undefined ? null : o;
+  }
+
+  getObject(ref: PdfRef): PdfObject {
+    const cached = this.objectCache.get(ref.num);
+    if (cached !== undefined) return cached;
+    const entry = this.entry(ref.num);
+    let obj: PdfObject = null;
+    if (entry?.type === 1 && entry.gen === ref.gen) obj = this.readAt(ref.num, ref.gen, entry.offset);
+    else if (entry?.type === 2 && ref.gen === 0) obj = this.readCompressed(ref.num, entry.stream, entry.index);
+    this.objectCache.set(ref.num, obj);
+    return obj;
+  }
+
+  /** The newest cross-reference entry for an object number. */
+  entry(num: number): XrefEntry | null {
+    let e = this.entryCache.get(num);
+    if (e !== undefined) return e;
+    e = null;
+    for (const s of this.sections) {
+      const found = s.lookup(num);
+      if (found) {
+        e = found;
+        break;
+      }
+    }
+    this.entryCache.set(num, e);
+    return e;
+  }
+
+  /** The generation an update must use to redefine `num` (0 for objects in object streams). */
+  generationOf(num: number): number {
+    const e = this.entry(num);
+    return e?.type === 1 ? e.gen : 0;
+  }
+
+  catalog(): PdfDict {
+    const root = this.resolve(this.trailer.get('Root'));
+    if (!(root instanceof PdfDict)) throw malformed('the trailer has no /Root catalog dictionary');
+    return root;
+  }
+
+  catalogRef(): PdfRef {
+    const r = this.trailer.get('Root');
+    if (!(r instanceof PdfRef)) throw malformed('the trailer /Root is not an indirect reference');
+    return r;
+  }
+
+  /** Page references in document order, walking the page tree with loop protection. */
+  pageRefs(): PdfRef[] {
+    const out: PdfRef[] = [];
+    const seen = new Set<string>();
+    const pagesRef = this.catalog().get('Pages');
+    const walk = (ref: PdfObject | undefined, depth: number): void => {
+      if (!(ref instanceof PdfRef) || seen.has(ref.key) || depth > 64) return;
+      seen.add(ref.key);
+      const node = this.resolve(ref);
+      if (!(node instanceof PdfDict)) return;
+      const type = node.getName('Type');
+      const kids = this.resolve(node.get('Kids'));
+      if (type === 'Pages' || (type === undefined && Array.isArray(kids))) {
+        if (Array.isArray(kids)) for (const k of kids) walk(k, depth + 1);
+      } else out.push(ref);
+    };
+    walk(pagesRef, 0);
+    return out;
+  }
+
+  /** A page attribute, looking up the /Parent chain for the inheritable ones. */
+  inherited(page: PdfDict, key: string): PdfObject | undefined {
+    let node: PdfDict | undefined = page;
+    for (let i = 0; node && i < 64; i++) {
+      const v = node.get(key);
+      if (v !== undefined) return v;
+      const parent = this.resolve(node.get('Parent'));
+      node = parent instanceof PdfDict ? parent : undefined;
+    }
+    return undefined;
+  }
+
+  /** Decoded stream data (FlateDecode only). */
+  streamData(stream: PdfStream): Uint8Array {
+    return decodeStream(stream);
+  }
+
+  /** Finds the revision whose bytes end exactly at `end` (a signature's covered length), if any. */
+  revisionEndingAt(end: number): Revision | undefined {
+    return this.revisions.find((r) => r.endOffset === end);
+  }
+
+  // ---------------------------------------------------------------------
+
+  private readAt(num: number, gen: number, offset: number): PdfObject {
+    const tryAt = (at: number): PdfObject | undefined => {
+      if (at < 0 || at >= this.bytes.length) return undefined;
+      const p = new PdfParser(this.bytes, at, (r) => this.lengthOf(r));
+      const save = p.pos;
+      const n = p.tryReadUInt();
+      const g = p.tryReadUInt();
+      if (n !== num || g !== gen || p.peekWord() !== 'obj') return undefined;
+      p.pos = save;
+      return p.parseIndirectObject().obj;
+    };
+    this.resolving.add(num);
+    try {
+      const direct = tryAt(offset);
+      if (direct !== undefined) return direct;
+      // Writers that miscount by a few bytes are common; look close by.
+      const header = Buffer.from(`${num} ${gen} obj`, 'latin1');
+      const from = Math.max(0, offset - 256);
+      const near = indexOfBytes(this.bytes.subarray(0, Math.min(this.bytes.length, offset + 256)), header, from);
+      if (near >= 0) {
+        const obj = tryAt(near);
+        if (obj !== undefined) return obj;
+      }
+      throw malformed(`object ${num} ${gen} is not where the cross-reference table says (byte ${offset})`);
+    } finally {
+      this.resolving.delete(num);
+    }
+  }
+
+  private readCompressed(num: number, stmNum: number, index: number): PdfObject {
+    let stm = this.objStmCache.get(stmNum);
+    if (!stm) {
+      if (this.resolving.has(stmNum)) throw malformed(`object stream ${stmNum} refers to itself`);
+      const e = this.entry(stmNum);
+      if (e?.type !== 1) throw malformed(`object stream ${stmNum} is missing`);
+      const s = this.getObject(new PdfRef(stmNum, e.gen));
+      if (!(s instanceof PdfStream) || s.dict.getName('Type') !== 'ObjStm') throw malformed(`object ${stmNum} is not an object stream`);
+      const n = s.dict.getNumber('N') ?? 0;
+      const first = s.dict.getNumber('First') ?? 0;
+      const data = decodeStream(s);
+      const p = new PdfParser(data, 0);
+      const offsets = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const on = p.tryReadUInt();
+        const off = p.tryReadUInt();
+        if (on === undefined || off === undefined) break;
+        if (!offsets.has(on)) offsets.set(on, off);
+      }
+      stm = { data, first, offsets };
+      this.objStmCache.set(stmNum, stm);
+    }
+    void index; // the header's own numbering is authoritative; /index only orders it
+    const off = stm.offsets.get(num);
+    if (off === undefined) return null;
+    const p = new PdfParser(stm.data, stm.first + off);
+    return p.parseObject();
+  }
+
+  private lengthOf(ref: PdfRef, partialChain?: XrefSection[]): number | undefined {
+    if (this.resolving.has(ref.num)) return undefined;
+    if (partialChain) {
+      // While the chain is being read we cannot use the full lookup yet.
+      for (const s of partialChain) {
+        const e = s.lookup(ref.num);
+        if (e?.type === 1) {
+          const p = new PdfParser(this.bytes, e.offset);
+          try {
+            const o = p.parseIndirectObject().obj;
+            return typeof o === 'number' ? o : undefined;
+          } catch {
+            return undefined;
+          }
+        }
+        if (e) return undefined;
+      }
+      return undefined;
+    }
+    try {
+      const v = this.getObject(ref);
+      return typeof v === 'number' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** startxref values that are off by a few bytes are common; find the section nearby. */
+  private locateSection(offset: number): number {
+    const b = this.bytes;
+    if (sectionKindAt(b, offset)) return offset;
+    for (let d = 1; d <= 64; d++) {
+      if (sectionKindAt(b, offset + d)) return offset + d;
+      if (sectionKindAt(b, offset - d)) return offset - d;
+    }
+    if (offset >= b.length) {
+      throw new KysoError('PDF_TRUNCATED', 'The PDF is truncated: its cross-reference section lies past the end of the file.', {
+        vi: 'Tệp PDF bị cắt cụt: bảng tham chiếu chéo nằm ngoài phạm vi tệp.',
+      });
+    }
+    throw xrefBroken(`startxref or /Prev points to byte ${offset}, where there is no cross-reference section`);
+  }
+
+  private groupRevisions(chain: XrefSection[], hidden: Set<XrefSection>): Revision[] {
+    // A hybrid file's hidden xref stream belongs to its table's revision.
+    const newestFirst: XrefSection[][] = [];
+    for (const s of chain) {
+      const last = newestFirst[newestFirst.length - 1];
+      if (hidden.has(s) && last) last.push(s);
+      else newestFirst.push([s]);
+    }
+    // A section whose /Prev points forward is the first-page section of a
+    // linearized file: it and its /Prev form one revision.
+    const groups: XrefSection[][] = [];
+    for (const g of newestFirst.reverse()) {
+      const prev = g[0]!.trailer.get('Prev');
+      const last = groups[groups.length - 1];
+      if (last && typeof prev === 'number' && prev > g[0]!.offset) groups[groups.length - 1] = [...g, ...last];
+      else groups.push(g);
+    }
+    const revisions: Revision[] = [];
+    let floor = 0;
+    groups.forEach((g, index) => {
+      const primary = g[0]!;
+      const sectionEnd = Math.max(floor, ...g.map((s) => s.end));
+      const eof = indexOfBytes(this.bytes, EOF_MARK, sectionEnd);
+      let endOffset = this.bytes.length;
+      if (eof >= 0) {
+        endOffset = eof + EOF_MARK.length;
+        if (this.bytes[endOffset] === 0x0d) endOffset++;
+        if (this.bytes[endOffset] === 0x0a) endOffset++;
+      }
+      floor = endOffset;
+      revisions.push({ index, xrefOffset: primary.offset, kind: primary.kind, trailer: primary.trailer, endOffset, sections: g });
+    });
+    return revisions;
+  }
+}
+
+function asKysoError(e: unknown): KysoError {
+  if (e instanceof KysoError) return e;
+  if (e instanceof RangeError) {
+    return new KysoError('PDF_MALFORMED', 'The PDF is malformed (structure too deep or too large to read).', {
+      vi: 'Tệp PDF bị lỗi cấu trúc (quá sâu hoặc quá lớn để đọc).',
+      cause: e,
+    });
+  }
+  return new KysoError('PDF_MALFORMED', `The PDF could not be read: ${e instanceof Error ? e.message : String(e)}`, {
+    vi: 'Không đọc được tệp PDF: cấu trúc không hợp lệ.',
+    cause: e,
+  });
+}
