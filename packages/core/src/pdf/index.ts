@@ -8,3 +8,5 @@ export { ByteWriter, formatNumber, formatName } from './serializer.js';
 export { PdfParser } from './parser.js';
 export { decodeStream } from './filters.js';
 export type { XrefEntry, XrefSection } from './xref.js';
+export { byteRangePlaceholder, formatByteRange, rangeAround, BYTE_RANGE_DIGITS } from './byte-range.js';
+export type { ByteRange } from './byte-range.js';

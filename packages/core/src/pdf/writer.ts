@@ -115,7 +115,9 @@ export class IncrementalWriter {
         .bytes(data)
         .ascii(`\nendstream\nendobj\nstartxref\n${startxref}\n%%EOF\n`);
     }
-    return { appended: w.toBytes(), markers: w.markers, startxref };
+    const markers = new Map<string, number>();
+    for (const [k, rel] of w.markers) markers.set(k, base + rel);
+    return { appended: w.toBytes(), markers, startxref };
   }
 
   private trailer(): PdfDict {

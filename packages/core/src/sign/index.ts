@@ -1,0 +1,4 @@
+export { signPdf, signPdfDetailed, signPdfFile, preparePdf, embedSignature } from './sign-pdf.js';
+export type { SignPdfOptions, SignPdfResult, PreparedPdf, PrepareOptions } from './sign-pdf.js';
+export type { FieldPlacement } from './signature-field.js';
+export { pdfDate } from './pdf-date.js';

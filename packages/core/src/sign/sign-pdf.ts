@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { rename, readFile, writeFile, unlink } from 'node:fs/promises';
+import { cachedTemplate } from '../cms/sign-detached.js';
+import { KysoError } from '../errors.js';
+import {
+  byteRangePlaceholder,
+  formatByteRange,
+  IncrementalWriter,
+  PdfDict,
+  PdfName,
+  PdfRaw,
+  PdfReader,
+  PdfString,
+  rangeAround,
+  type ByteRange,
+} from '../pdf/index.js';
+import { assertChangesPermitted } from './permissions.js';
+import { pdfDate } from './pdf-date.js';
+import { addSignatureField, type FieldPlacement } from './signature-field.js';
+import type { DigestAlgorithm, Signer } from './signer.js';
+
+export interface SignPdfOptions {
+  signer: Signer;
+  /** Digest over the byte ranges and in the CMS; default the signer's, else SHA-256. */
+  digest?: DigestAlgorithm;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  /** /Name in the signature dictionary; viewers show the certificate's name anyway. */
+  name?: string;
+  /** Signature field name; default the first free `SignatureN`. An existing empty signature field is filled. */
+  fieldName?: string;
+  /** Time written to /M (default now). */
+  signingTime?: Date;
+  /** /SubFilter: ETSI.CAdES.detached (PAdES, default) or adbe.pkcs7.detached. */
+  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+  /** Widget placement (invisible on page 1 by default). */
+  placement?: FieldPlacement;
+  /** Extra bytes reserved in /Contents beyond the CMS itself (e.g. for a timestamp token added later). */
+  reserveBytes?: number;
+}
+
+export interface SignPdfResult {
+  pdf: Uint8Array;
+  fieldName: string;
+  byteRange: ByteRange;
+}
+
+/** A PDF laid out with an empty /Contents hole, and the digest of its byte ranges. */
+export interface PreparedPdf {
+  readonly bytes: Uint8Array;
+  readonly fieldName: string;
+  readonly byteRange: ByteRange;
+  /** Offset of the '<' that opens /Contents; the hole is byteRange[1]..byteRange[2]. */
+  readonly contentsOffset: number;
+  /** Bytes available for the DER CMS. */
+  readonly contentsCapacity: number;
+  readonly digest: DigestAlgorithm;
+  readonly documentDigest: Uint8Array;
+}
+
+export interface PrepareOptions extends Omit<SignPdfOptions, 'signer'> {
+  /** Bytes to reserve for the DER CMS. */
+  contentsCapacity: number;
+}
+
+/**
+ * Signs a PDF (PAdES B-B with ETSI.CAdES.detached) as one incremental
+ * update appended to the given bytes, which are never modified.
+ */
+export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<Uint8Array> {
+  return (await signPdfDetailed(pdf, options)).pdf;
+}
+
+export async function signPdfDetailed(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
+  const { signer } = options;
+  if (!signer || typeof signer.sign !== 'function') {
+    throw new KysoError('SIGN_OPTIONS_INVALID', 'signPdf needs a signer.', { vi: 'signPdf cần một đối tượng ký (signer).' });
+  }
+  const template = cachedTemplate(signer, options.digest);
+  const prepared = preparePdf(pdf, {
+    ...options,
+    digest: template.digest,
+    contentsCapacity: template.maxSize() + (options.reserveBytes ?? 0),
+  });
+  let cms: Uint8Array;
+  try {
+    cms = await template.sign(prepared.documentDigest);
+  } catch (e) {
+    if (e instanceof KysoError) throw e;
+    throw new KysoError('SIGN_SIGNER_FAILED', `The signer failed: ${e instanceof Error ? e.message : String(e)}`, {
+      vi: 'Thiết bị hoặc khoá ký báo lỗi khi ký.',
+      cause: e,
+    });
+  }
+  return { pdf: embedSignature(prepared, cms), fieldName: prepared.fieldName, byteRange: prepared.byteRange };
+}
+
+/**
+ * Lays out the signature update with an empty hole and hashes the byte
+ * ranges. The first half of two-step signing; `embedSignature` is the second.
+ */
+export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPdf {
+  const reader = PdfReader.open(pdf);
+  assertChangesPermitted(reader);
+  const digest = options.digest ?? 'SHA-256';
+  const capacity = Math.ceil(options.contentsCapacity);
+  if (!(capacity > 0 && capacity < 1 << 24)) {
+    throw new KysoError('SIGN_OPTIONS_INVALID', 'The space reserved for the signature is out of range.', { vi: 'Dung lượng dành cho chữ ký nằm ngoài phạm vi cho phép.' });
+  }
+  const hexLength = capacity * 2;
+
+  const writer = new IncrementalWriter(reader);
+  const sigRef = writer.allocate();
+  const sig = new PdfDict()
+    .set('Type', PdfName.of('Sig'))
+    .set('Filter', PdfName.of('Adobe.PPKLite'))
+    .set('SubFilter', PdfName.of(options.subFilter ?? 'ETSI.CAdES.detached'))
+    .set('ByteRange', new PdfRaw(Buffer.from(byteRangePlaceholder(), 'latin1'), 'byteRange'))
+    .set('Contents', new PdfRaw(hole(hexLength), 'contents'))
+    .set('M', PdfString.fromText(pdfDate(options.signingTime ?? new Date())));
+  if (options.name) sig.set('Name', PdfString.fromText(options.name));
+  if (options.reason) sig.set('Reason', PdfString.fromText(options.reason));
+  if (options.location) sig.set('Location', PdfString.fromText(options.location));
+  if (options.contactInfo) sig.set('ContactInfo', PdfString.fromText(options.contactInfo));
+  writer.set(sigRef, sig);
+  const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.placement);
+
+  const update = writer.write();
+  const out = Buffer.allocUnsafe(pdf.length + update.appended.length);
+  out.set(pdf, 0);
+  out.set(update.appended, pdf.length);
+
+  const contentsOffset = update.markers.get('contents')!;
+  const byteRangeOffset = update.markers.get('byteRange')!;
+  const byteRange = rangeAround(contentsOffset, contentsOffset + hexLength + 2, out.length);
+  out.write(formatByteRange(byteRange), byteRangeOffset, 'latin1');
+
+  const h = createHash(digest.replace('-', '').toLowerCase());
+  h.update(out.subarray(0, byteRange[1]));
+  h.update(out.subarray(byteRange[2], byteRange[2] + byteRange[3]));
+  return { bytes: out, fieldName, byteRange, contentsOffset, contentsCapacity: capacity, digest, documentDigest: h.digest() };
+}
+
+/** Writes a DER CMS into a prepared PDF's /Contents hole (in place) and returns the bytes. */
+export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Array {
+  if (cms.length > prepared.contentsCapacity) {
+    throw new KysoError(
+      'SIGN_CONTENTS_TOO_SMALL',
+      `The signature (${cms.length} bytes) is larger than the space reserved for it (${prepared.contentsCapacity} bytes).`,
+      { vi: `Chữ ký (${cms.length} byte) lớn hơn vùng dành sẵn cho nó (${prepared.contentsCapacity} byte).` },
+    );
+  }
+  const out = Buffer.from(prepared.bytes.buffer, prepared.bytes.byteOffset, prepared.bytes.byteLength);
+  out.write(Buffer.from(cms).toString('hex'), prepared.contentsOffset + 1, 'latin1');
+  return prepared.bytes;
+}
+
+function hole(hexLength: number): Buffer {
+  const b = Buffer.alloc(hexLength + 2, 0x30);
+  b[0] = 0x3c;
+  b[hexLength + 1] = 0x3e;
+  return b;
+}
+
+/**
+ * Signs a file into another file. The output is written to a temporary
+ * file and renamed, so a failure never leaves a half-written PDF.
+ */
+export async function signPdfFile(input: string, output: string, options: SignPdfOptions): Promise<SignPdfResult> {
+  let pdf: Uint8Array;
+  try {
+    pdf = await readFile(input);
+  } catch (e) {
+    throw new KysoError('IO_ERROR', `Cannot read ${input}: ${(e as Error).message}`, { vi: `Không đọc được tệp ${input}.`, cause: e });
+  }
+  const result = await signPdfDetailed(pdf, options);
+  const tmp = `${output}.kyso-${process.pid}-${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, result.pdf);
+    await rename(tmp, output);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new KysoError('IO_ERROR', `Cannot write ${output}: ${(e as Error).message}`, { vi: `Không ghi được tệp ${output}.`, cause: e });
+  }
+  return result;
+}
