@@ -25,6 +25,7 @@ export type KysoErrorCode =
   | 'SIGN_CONTENTS_TOO_SMALL'
   | 'SIGN_SIGNER_FAILED'
   | 'SIGN_OPTIONS_INVALID'
+  | 'SIGN_NOT_PERMITTED'
   // CMS
   | 'CMS_MALFORMED'
   | 'CMS_UNSUPPORTED'
@@ -36,7 +37,9 @@ export type KysoErrorCode =
   // trust
   | 'TRUST_INVALID'
   // generic I/O
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  // an external tool (certutil, ...) is not installed
+  | 'TOOL_NOT_FOUND';
 
 export interface KysoErrorOptions {
   /** The same message for a Vietnamese reader. */

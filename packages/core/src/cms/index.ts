@@ -1,0 +1,7 @@
+export { CmsSignerTemplate, createCadesTemplate } from './signer-template.js';
+export type { CmsSignerTemplateOptions, CmsAssembleOptions } from './signer-template.js';
+export { signDetached, cachedTemplate } from './sign-detached.js';
+export { encodeAttribute } from './attributes.js';
+export type { CmsAttributeInput } from './attributes.js';
+export { OID as CMS_OID } from './oids.js';
+export { digestLength, maxEcdsaSignatureSize } from './algorithms.js';
