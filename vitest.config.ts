@@ -5,11 +5,13 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@kyso/core': here('./packages/core/src/index.ts'),
-      '@kyso/pkcs11': here('./packages/pkcs11/src/index.ts'),
-      '@kyso/server': here('./packages/server/src/index.ts'),
-    },
+    // Tests run against the sources; examples' own child processes use the built packages.
+    alias: [
+      { find: /^@kyso\/core$/, replacement: here('./packages/core/src/index.ts') },
+      { find: /^@kyso\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
+      { find: /^@kyso\/pkcs11$/, replacement: here('./packages/pkcs11/src/index.ts') },
+      { find: /^@kyso\/server$/, replacement: here('./packages/server/src/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'benchmarks/**/*.test.ts'],

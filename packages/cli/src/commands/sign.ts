@@ -54,21 +54,18 @@ export function registerSign(program: Command): void {
 
 export async function loadSigner(opts: Pick<SignOptions, 'p12' | 'password' | 'passwordEnv' | 'key' | 'cert' | 'chain' | 'pss'>): Promise<Signer> {
   const password = secretFrom({ value: opts.password, env: opts.passwordEnv });
-  const scheme = opts.pss ? { scheme: 'RSA-PSS' as const } : undefined;
+  const signerOptions = opts.pss ? { scheme: 'RSA-PSS' as const } : {};
   if (opts.p12) {
     if (opts.key || opts.cert) throw new CliError('use either --p12 or --key/--cert, not both');
     const bytes = await readInput(opts.p12);
-    return SoftwareSigner.fromPkcs12(bytes, password ?? '', scheme ? { signatureAlgorithm: scheme } : {});
+    return SoftwareSigner.fromPkcs12(bytes, password ?? '', signerOptions);
   }
   if (opts.key && opts.cert) {
     const [key, cert, chain] = await Promise.all([readInput(opts.key), readInput(opts.cert), opts.chain ? readInput(opts.chain) : undefined]);
-    return SoftwareSigner.fromPem({
-      key,
-      cert,
-      ...(chain ? { chain } : {}),
-      ...(password !== undefined ? { passphrase: password } : {}),
-      ...(scheme ? { signatureAlgorithm: scheme } : {}),
-    });
+    return SoftwareSigner.fromPem(
+      { key, cert, ...(chain ? { chain } : {}), ...(password !== undefined ? { passphrase: password } : {}) },
+      signerOptions,
+    );
   }
   throw new CliError('a signing key is required: --p12 <file>, or --key <file> with --cert <file>');
 }

@@ -122,7 +122,7 @@ describe('signPdf on PDFs of every cross-reference shape', () => {
   });
 
   it('RSA-PSS and SHA-384/512 digests', async () => {
-    const pss = SoftwareSigner.fromPem({ key: pki.personal.keyPem, cert: pki.personal.certPem, chain: pki.chainPem, signatureAlgorithm: { scheme: 'RSA-PSS' } });
+    const pss = SoftwareSigner.fromPem({ key: pki.personal.keyPem, cert: pki.personal.certPem, chain: pki.chainPem }, { scheme: 'RSA-PSS' });
     const input = await makePdfLibPdf();
     let pdf = await signPdf(input, { signer: pss });
     pdf = await signPdf(pdf, { signer, digest: 'SHA-384' });
