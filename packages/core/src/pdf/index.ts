@@ -10,3 +10,5 @@ export { decodeStream } from './filters.js';
 export type { XrefEntry, XrefSection } from './xref.js';
 export { byteRangePlaceholder, formatByteRange, rangeAround, BYTE_RANGE_DIGITS } from './byte-range.js';
 export type { ByteRange } from './byte-range.js';
+export { locateDictValues } from './locate.js';
+export type { LocatedValue } from './locate.js';

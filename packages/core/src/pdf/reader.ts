@@ -56,7 +56,7 @@ export class PdfReader {
     options: PdfReaderOptions,
   ) {
     const max = options.maxBytes ?? 2 ** 31;
-    if (bytes.length === 0) throw new KysoError('PDF_EMPTY', 'The file is empty.', { vi: 'Tệp rỗng.' });
+    if (bytes.length === 0) throw new KysoError('PDF_EMPTY', 'The file is empty: there is no PDF data in it.', { vi: 'Tệp rỗng: không có dữ liệu PDF nào.' });
     if (bytes.length > max) {
       throw new KysoError('PDF_TOO_LARGE', `The PDF is ${bytes.length} bytes, above the limit of ${max}.`, {
         vi: `Tệp PDF có ${bytes.length} byte, vượt giới hạn ${max} byte.`,
@@ -204,6 +204,49 @@ export class PdfReader {
     };
     walk(pagesRef, 0);
     return out;
+  }
+
+  /**
+   * The reference of page `index` (zero-based), descending the page tree by
+   * /Count so that only the nodes on the way are parsed: signing page 1 of a
+   * 30,000-page file must not read 30,000 page objects.
+   */
+  pageRef(index: number): PdfRef | undefined {
+    let node = this.resolve(this.catalog().get('Pages'));
+    let remaining = index;
+    const seen = new Set<PdfDict>();
+    for (let depth = 0; node instanceof PdfDict && depth < 64 && !seen.has(node); depth++) {
+      seen.add(node);
+      const kids = this.resolve(node.get('Kids'));
+      if (!Array.isArray(kids)) return undefined;
+      let next: PdfDict | undefined;
+      for (const kid of kids) {
+        if (!(kid instanceof PdfRef)) continue;
+        const k = this.resolve(kid);
+        if (!(k instanceof PdfDict)) continue;
+        const isTree = k.getName('Type') === 'Pages' || (k.getName('Type') === undefined && Array.isArray(this.resolve(k.get('Kids'))));
+        if (isTree) {
+          const count = k.getNumber('Count');
+          if (count === undefined) return this.pageRefs()[index]; // no usable /Count: walk it all
+          if (remaining < count) {
+            next = k;
+            break;
+          }
+          remaining -= count;
+        } else {
+          if (remaining === 0) return kid;
+          remaining--;
+        }
+      }
+      node = next;
+    }
+    return undefined;
+  }
+
+  /** Number of pages according to the page tree root's /Count. */
+  pageCount(): number {
+    const root = this.resolve(this.catalog().get('Pages'));
+    return root instanceof PdfDict ? (root.getNumber('Count') ?? 0) : 0;
   }
 
   /** A page attribute, looking up the /Parent chain for the inheritable ones. */

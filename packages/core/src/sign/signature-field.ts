@@ -65,12 +65,12 @@ export function addSignatureField(
   }
 
   const name = fieldName ?? uniqueName(names);
-  const pageRefs = reader.pageRefs();
   const pageIndex = placement.page ?? 0;
-  const pageRef = pageRefs[pageIndex];
+  const pageRef = reader.pageRef(pageIndex);
   if (!pageRef) {
-    throw new KysoError('SIGN_OPTIONS_INVALID', `The PDF has ${pageRefs.length} page(s); page ${pageIndex + 1} does not exist.`, {
-      vi: `Tệp PDF có ${pageRefs.length} trang; không có trang ${pageIndex + 1}.`,
+    const count = reader.pageCount();
+    throw new KysoError('SIGN_OPTIONS_INVALID', `The PDF has ${count} page(s); page ${pageIndex + 1} does not exist.`, {
+      vi: `Tệp PDF có ${count} trang; không có trang ${pageIndex + 1}.`,
     });
   }
   const rect = placement.rect ?? [0, 0, 0, 0];
