@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerSign } from './commands/sign.js';
+import { registerCode } from './commands/code.js';
+import { registerTestPki } from './commands/test-pki.js';
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here, so
@@ -12,5 +14,7 @@ export function createProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride();
   registerSign(program);
+  registerCode(program);
+  registerTestPki(program);
   return program;
 }

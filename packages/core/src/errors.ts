@@ -48,8 +48,20 @@ export interface KysoErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Marks KysoErrors across copies of this module (the ESM and CJS builds, or
+ * a bundle that inlines core twice), so `instanceof` and `isKysoError` hold
+ * for an error thrown by any copy.
+ */
+const MARK = Symbol.for('@kyso/core/KysoError');
+
 export class KysoError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARK] === true;
+  }
+
   override readonly name = 'KysoError';
+  readonly [MARK] = true;
   readonly code: KysoErrorCode;
   readonly messageVi: string;
   readonly details: Record<string, unknown> | undefined;
