@@ -212,7 +212,7 @@ export class PdfReader {
    * 30,000-page file must not read 30,000 page objects.
    */
   pageRef(index: number): PdfRef | undefined {
-    let node = this.resolve(this.catalog().get('Pages'));
+    let node: PdfObject | undefined = this.resolve(this.catalog().get('Pages'));
     let remaining = index;
     const seen = new Set<PdfDict>();
     for (let depth = 0; node instanceof PdfDict && depth < 64 && !seen.has(node); depth++) {
