@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerSign } from './commands/sign.js';
 import { registerCode } from './commands/code.js';
 import { registerTestPki } from './commands/test-pki.js';
+import { registerVerify } from './commands/verify.js';
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here, so
@@ -16,5 +17,6 @@ export function createProgram(): Command {
   registerSign(program);
   registerCode(program);
   registerTestPki(program);
+  registerVerify(program);
   return program;
 }

@@ -1,3 +1,14 @@
 export { KysoError, isKysoError } from './errors.js';
 export type { KysoErrorCode, KysoErrorOptions } from './errors.js';
 export type { Signer, DigestAlgorithm, SignatureAlgorithm } from './sign/signer.js';
+export * from './sign/index.js';
+export * from './pdf/index.js';
+export * from './trust/index.js';
+export * from './codes/index.js';
+export * from './cms/index.js';
+export { SoftwareSigner, orderChain } from './sign/software-signer.js';
+export type { SoftwareSignerOptions, SoftwareSignerPem, PemInput } from './sign/software-signer.js';
+export { readPkcs12, readCertificates, readPrivateKey } from './sign/key-files.js';
+export type { KeyMaterial } from './sign/key-files.js';
+export * from './diff/index.js';
+export * from './verify/index.js';
