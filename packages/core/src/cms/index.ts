@@ -5,3 +5,4 @@ export { encodeAttribute } from './attributes.js';
 export type { CmsAttributeInput } from './attributes.js';
 export { OID as CMS_OID } from './oids.js';
 export { digestLength, maxEcdsaSignatureSize } from './algorithms.js';
+export * from './inspect/index.js';

@@ -9,7 +9,7 @@ export interface DiffOptions {
 }
 
 /** Catalog entries a later revision may change: signing and LTV data. */
-const CATALOG_ALLOWED = new Set(['AcroForm', 'DSS', 'Extensions']);
+const CATALOG_ALLOWED = new Set(['AcroForm', 'DSS', 'Extensions', 'Metadata']);
 /** AcroForm entries that signing (and form filling) touch. */
 const ACROFORM_ALLOWED = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
 /** Entries of an existing empty signature field that signing fills in. */
@@ -174,6 +174,13 @@ export class ModificationAnalyzer {
     if (cb.fieldNums.has(n) && b instanceof PdfDict && a instanceof PdfDict && this.options.docMdp !== undefined && this.options.docMdp >= 2) {
       const keys = changedKeys(b, a);
       if (keys.every((k) => FORM_FIELD_ALLOWED.has(k))) return ok('form-fill', 'A form field was filled in, as the certification permits.', 'Một trường biểu mẫu được điền, trong phạm vi chữ ký chứng nhận cho phép.');
+    }
+    if (n === cb.infoNum && b instanceof PdfDict && a instanceof PdfDict) {
+      return ok('metadata', 'The document information (/Info: dates, producer) was updated.', 'Thông tin tài liệu (/Info: ngày, phần mềm tạo) được cập nhật.');
+    }
+    if (n === cb.metadataNum && b instanceof PdfStream && b.dict.getName('Type') === 'Metadata') {
+      // Signing tools (Acrobat among them) refresh the XMP packet; it is not drawn on any page.
+      return ok('metadata', 'The XMP metadata was updated.', 'Siêu dữ liệu XMP được cập nhật.');
     }
     if (cb.dssNums.has(n)) return ok('dss', 'Long-term validation data (DSS) was updated.', 'Dữ liệu kiểm tra dài hạn (DSS) được cập nhật.');
     if (isSignatureDictionary(b)) return bad('signature-dictionary', `The signature dictionary ${n} was rewritten after signing.`, `Từ điển chữ ký ${n} bị ghi đè sau khi ký.`);

@@ -8,6 +8,9 @@ export class RevisionContext {
   readonly catalogNum: number | undefined;
   readonly acroFormNum: number | undefined;
   readonly fieldsArrayNum: number | undefined;
+  readonly metadataNum: number | undefined;
+  /** The trailer's /Info dictionary (document information: title, dates). */
+  readonly infoNum: number | undefined;
   readonly pageNums = new Map<number, PdfRef>();
   readonly annotsArrayNums = new Set<number>();
   readonly contentStreamNums = new Set<number>();
@@ -17,10 +20,14 @@ export class RevisionContext {
   readonly signatureFieldNums = new Set<number>();
 
   constructor(readonly reader: PdfReader) {
+    const info = reader.trailer.get('Info');
+    this.infoNum = info instanceof PdfRef ? info.num : undefined;
     const rootRef = reader.trailer.get('Root');
     this.catalogNum = rootRef instanceof PdfRef ? rootRef.num : undefined;
     const catalog = safe(() => reader.catalog());
     if (!catalog) return;
+    const md = catalog.get('Metadata');
+    this.metadataNum = md instanceof PdfRef ? md.num : undefined;
     const af = catalog.get('AcroForm');
     if (af instanceof PdfRef) this.acroFormNum = af.num;
     const acroForm = reader.resolve(af);

@@ -1,0 +1,222 @@
+/**
+ * checkCmsSignature: the cryptographic half of verifying a CMS SignedData —
+ * content digest against the message-digest attribute, the signature value
+ * against the signer certificate's key, and the ESS signing-certificate
+ * binding. Nothing about trust, time or revocation.
+ *
+ * Content is hashed as a stream over the given chunks (never concatenated).
+ * MD5 anywhere in the digest or signature makes both results false.
+ */
+import { constants, createHash, createPublicKey, createVerify, verify as cryptoVerify, type Hash, type KeyObject, type Verify } from 'node:crypto';
+import { digestByName, digestByOid, isDigestName, type DigestName } from './algorithms.js';
+import { KysoError } from '../../errors.js';
+import { certificateFields } from './certificate-fields.js';
+import { bytesEqual, parseDer } from './der.js';
+import { problem } from './problems.js';
+import type { CmsCheck, CmsInspection, CmsProblem } from './types.js';
+
+type KeyOptions = Parameters<typeof cryptoVerify>[2];
+
+interface SignaturePlan {
+  /** node hash name for the signature, or null for Ed25519/Ed448 (pure). */
+  hash: string | null;
+  key: KeyOptions;
+}
+
+export function checkCmsSignature(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCheck {
+  try {
+    return check(cms, content);
+  } catch (e) {
+    if (e instanceof KysoError) throw e;
+    // Defence in depth (e.g. a hash this OpenSSL build lacks, or content that is not bytes).
+    throw new KysoError('CMS_MALFORMED', `CMS check failed: ${e instanceof Error ? e.message : String(e)}`, {
+      vi: `Không kiểm tra được CMS: ${e instanceof Error ? e.message : String(e)}`,
+      cause: e,
+    });
+  }
+}
+
+function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCheck {
+  const problems: CmsProblem[] = [];
+  let md5 = false;
+
+  // 1. Digest algorithm
+  const digest = cms.digestAlgorithm.name ? digestByName(cms.digestAlgorithm.name) : digestByOid(cms.digestAlgorithm.oid);
+  if (!digest) problems.push(problem('UNSUPPORTED_ALGORITHM', `digest ${cms.digestAlgorithm.oid}`));
+  else if (digest.name === 'MD5') md5 = true;
+  else if (digest.name === 'SHA-1') problems.push(problem('SHA1_DIGEST'));
+
+  // 2. Content
+  let chunks: readonly Uint8Array[] | null = content;
+  if (chunks === null) {
+    if (cms.eContent === null) problems.push(problem('NO_CONTENT'));
+    else chunks = [cms.eContent];
+  } else if (cms.eContent !== null) {
+    problems.push(problem('ECONTENT_PRESENT'));
+  }
+
+  // 3. Signer key and signature algorithm
+  const plan = signaturePlan(cms, problems, () => {
+    md5 = true;
+  });
+
+  // 4. One pass over the content: digest, and (without signed attributes) the signature itself.
+  const attrs = cms.signedAttributes;
+  let hasher: Hash | null = null;
+  let streamVerifier: Verify | null = null;
+  if (chunks && digest) hasher = createHash(digest.node);
+  if (chunks && plan && !attrs) {
+    if (plan.hash === null) problems.push(problem('UNSUPPORTED_ALGORITHM', 'pure EdDSA over detached content'));
+    else streamVerifier = createVerify(plan.hash);
+  }
+  if (chunks) {
+    for (const c of chunks) {
+      hasher?.update(c);
+      streamVerifier?.update(c);
+    }
+  }
+  const computedDigest = hasher ? new Uint8Array(hasher.digest()) : new Uint8Array(0);
+
+  let signatureOk = false;
+  if (plan) {
+    try {
+      if (attrs) signatureOk = cryptoVerify(plan.hash, attrs.der, plan.key, cms.signatureValue);
+      else if (streamVerifier) signatureOk = streamVerifier.verify(plan.key as Parameters<Verify['verify']>[0], cms.signatureValue);
+    } catch {
+      signatureOk = false; // malformed signature encodings make OpenSSL throw: same meaning
+    }
+    if (!signatureOk && (attrs || streamVerifier)) problems.push(problem('SIGNATURE_INVALID'));
+  }
+
+  // 5. Signed attributes: message digest and content type
+  let digestOk: boolean;
+  if (attrs) {
+    if (attrs.reencoded) problems.push(problem('SIGNED_ATTRS_NOT_DER'));
+    if (attrs.messageDigest === null) {
+      problems.push(problem('MESSAGE_DIGEST_MISSING'));
+      digestOk = false;
+    } else {
+      digestOk = hasher !== null && bytesEqual(attrs.messageDigest, computedDigest);
+      if (hasher !== null && !digestOk) problems.push(problem('MESSAGE_DIGEST_MISMATCH'));
+    }
+    if (attrs.contentType === null) problems.push(problem('CONTENT_TYPE_MISSING'));
+    else if (attrs.contentType !== cms.eContentType) problems.push(problem('CONTENT_TYPE_MISMATCH', `${attrs.contentType} != ${cms.eContentType}`));
+  } else {
+    digestOk = signatureOk && hasher !== null;
+  }
+
+  // 6. ESS signing-certificate(-v2)
+  let essOk: boolean | null = null;
+  const ess = attrs?.signingCertificate ?? null;
+  if (ess) {
+    if (!cms.signerCertificate) essOk = false;
+    else if (!isDigestName(ess.hashAlgorithm) || ess.hashAlgorithm === 'MD5') {
+      problems.push(problem('UNSUPPORTED_ALGORITHM', `signing-certificate hash ${ess.hashAlgorithm}`));
+      essOk = false;
+    } else {
+      // ESS hashes the DER certificate: for a BER-encoded copy in the CMS, its definite-length form is hashed too.
+      const forms = [cms.signerCertificate];
+      try {
+        const definite = signerFields(cms.signerCertificate).definite;
+        if (!bytesEqual(definite, cms.signerCertificate)) forms.push(definite);
+      } catch {
+        // unreadable certificate: only the original bytes can match
+      }
+      const algo = digestByName(ess.hashAlgorithm).node;
+      const hashMatches = forms.some((f) => bytesEqual(new Uint8Array(createHash(algo).update(f).digest()), ess.certHash));
+      essOk = hashMatches && ess.issuerSerialMatches !== false;
+    }
+    if (!essOk) problems.push(problem('ESS_CERT_MISMATCH'));
+  }
+
+  if (md5) {
+    problems.push(problem('MD5_DIGEST'));
+    digestOk = false;
+    signatureOk = false;
+  }
+  const ok = digestOk && signatureOk && essOk !== false && !problems.some((p) => p.severity === 'error');
+  return { digestOk, signatureOk, essOk, computedDigest, problems, ok };
+}
+
+function nodeHash(label: string | null | undefined, problems: CmsProblem[], onMd5: () => void): string | null {
+  if (!label || !isDigestName(label)) {
+    problems.push(problem('UNSUPPORTED_ALGORITHM', `hash ${label ?? 'unknown'}`));
+    return null;
+  }
+  if (label === 'MD5') onMd5();
+  if (label === 'SHA-1' && !problems.some((p) => p.code === 'SHA1_DIGEST')) problems.push(problem('SHA1_DIGEST', 'signature hash'));
+  return digestByName(label as DigestName).node;
+}
+
+function signaturePlan(cms: CmsInspection, problems: CmsProblem[], onMd5: () => void): SignaturePlan | null {
+  if (!cms.signerCertificate) {
+    problems.push(problem('NO_SIGNER_CERTIFICATE'));
+    return null;
+  }
+  let key: KeyObject;
+  try {
+    const fields = signerFields(cms.signerCertificate);
+    key = createPublicKey({ key: Buffer.from(fields.spki), format: 'der', type: 'spki' });
+  } catch (e) {
+    problems.push(problem('UNSUPPORTED_KEY', e instanceof Error ? e.message : undefined));
+    return null;
+  }
+  const keyType = key.asymmetricKeyType;
+  const alg = cms.signatureAlgorithm;
+  const sigHashName = alg.hash;
+  const digestName = cms.digestAlgorithm.name;
+  if (sigHashName && digestName && sigHashName !== digestName && alg.name !== 'Ed25519' && alg.name !== 'Ed448') {
+    problems.push(problem('ALGORITHM_MISMATCH', `${alg.name} with ${sigHashName}, digest ${digestName}`));
+  }
+  const wrongKey = (): null => {
+    problems.push(problem('KEY_ALGORITHM_MISMATCH', `${alg.name} with a ${keyType ?? 'unknown'} key`));
+    return null;
+  };
+
+  switch (alg.name) {
+    case 'RSASSA-PKCS1-v1_5': {
+      if (keyType !== 'rsa') return wrongKey();
+      weakRsa(key, problems);
+      const hash = nodeHash(sigHashName, problems, onMd5);
+      return hash ? { hash, key: { key, padding: constants.RSA_PKCS1_PADDING } } : null;
+    }
+    case 'RSA-PSS': {
+      if (keyType !== 'rsa' && keyType !== 'rsa-pss') return wrongKey();
+      weakRsa(key, problems);
+      const pss = alg.pss;
+      if (!pss) {
+        problems.push(problem('UNSUPPORTED_ALGORITHM', 'RSA-PSS without parameters'));
+        return null;
+      }
+      if (pss.mgfHash !== pss.hash) {
+        problems.push(problem('UNSUPPORTED_ALGORITHM', `RSA-PSS with MGF1 ${pss.mgfHash} and hash ${pss.hash}`));
+        return null;
+      }
+      const hash = nodeHash(pss.hash, problems, onMd5);
+      return hash ? { hash, key: { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength } } : null;
+    }
+    case 'ECDSA':
+    case 'ECDSA-plain': {
+      if (keyType !== 'ec') return wrongKey();
+      const hash = nodeHash(sigHashName, problems, onMd5);
+      return hash ? { hash, key: { key, dsaEncoding: alg.name === 'ECDSA' ? 'der' : 'ieee-p1363' } } : null;
+    }
+    case 'Ed25519':
+    case 'Ed448':
+      if (keyType !== alg.name.toLowerCase()) return wrongKey();
+      return { hash: null, key };
+    default:
+      problems.push(problem('UNSUPPORTED_ALGORITHM', `signature ${alg.name} (${alg.oid})`));
+      return null;
+  }
+}
+
+function signerFields(der: Uint8Array): ReturnType<typeof certificateFields> {
+  const parsed = parseDer(der, 'signer certificate');
+  return certificateFields(parsed.node);
+}
+
+function weakRsa(key: KeyObject, problems: CmsProblem[]): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (typeof bits === 'number' && bits < 2048) problems.push(problem('WEAK_KEY', `${bits} bits`));
+}

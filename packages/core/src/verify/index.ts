@@ -1,0 +1,6 @@
+export { verifyPdf, parsePdfDate } from './verify-pdf.js';
+export type { VerifyPdfOptions } from './verify-pdf.js';
+export type * from './report.js';
+export { signatureFields } from './signature-fields.js';
+export { renderReport, vietnamTime } from './render.js';
+export type { Lang } from './render.js';

@@ -1,0 +1,131 @@
+import type { Modification, ModificationLevel } from '../diff/index.js';
+
+/** ETSI EN 319 102-1 main indications. */
+export type Indication = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
+
+/** ETSI EN 319 102-1 sub-indications used by kyso. */
+export type SubIndication =
+  | 'FORMAT_FAILURE'
+  | 'HASH_FAILURE'
+  | 'SIG_CRYPTO_FAILURE'
+  | 'SIG_CONSTRAINTS_FAILURE'
+  | 'CHAIN_CONSTRAINTS_FAILURE'
+  | 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE'
+  | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'OUT_OF_BOUNDS_NO_POE'
+  | 'NOT_YET_VALID'
+  | 'REVOKED'
+  | 'TRY_LATER';
+
+export interface Finding {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  messageVi: string;
+}
+
+export interface SignerReport {
+  commonName: string | null;
+  organization: string | null;
+  organizationalUnits: string[];
+  locality: string | null;
+  email: string | null;
+  /** 'personal' (an officer) or 'organisation' (an agency's seal). */
+  kind: 'personal' | 'organisation' | null;
+  uids: Record<string, string>;
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+}
+
+export interface ChainCertificateReport {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export interface ChainReport {
+  /** A path reached an anchor of the chosen policy with no structural error. */
+  trusted: boolean;
+  /** CN of the anchor reached, or null. */
+  anchor: string | null;
+  policy: string;
+  /** The time the certificates were checked at. */
+  validatedAt: string;
+  path: ChainCertificateReport[];
+  problems: Finding[];
+}
+
+export interface TimestampReport {
+  time: string;
+  tsa: string | null;
+  policy: string | null;
+  /** The token's imprint matches what it stamps and its CMS signature verifies. */
+  integrity: 'ok' | 'broken';
+  chain: ChainReport | null;
+}
+
+export interface RevocationReport {
+  status: 'good' | 'revoked' | 'unknown';
+  source: 'embedded' | 'online' | null;
+  checkedAt: string | null;
+  note: string;
+  noteVi: string;
+}
+
+export interface SignatureReport {
+  /** 1-based position in document order. */
+  index: number;
+  field: string;
+  kind: 'signature' | 'timestamp';
+  subFilter: string | null;
+  format: 'ok' | 'malformed';
+  integrity: 'ok' | 'broken';
+  coversWholeDocument: boolean;
+  byteRange: number[] | null;
+  /** Bytes [0, signedLength) are what this signature covers. */
+  signedLength: number | null;
+  /** Index of the revision (0 = original file) this signature signs, or null if it signs none exactly. */
+  revision: number | null;
+  signer: SignerReport | null;
+  /** Best known signing time: a valid timestamp's, else the claimed one. ISO 8601. */
+  signingTime: string | null;
+  /** /M or the signing-time attribute: what the signer's clock said (not proof). */
+  claimedSigningTime: string | null;
+  reason: string | null;
+  location: string | null;
+  digestAlgorithm: string | null;
+  signatureAlgorithm: string | null;
+  padesLevel: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
+  timestamp: TimestampReport | null;
+  chain: ChainReport;
+  revocation: RevocationReport;
+  /** Changes made after this signature. */
+  modification: ModificationLevel;
+  modifications: Modification[];
+  /** Set when this is a certification signature. */
+  certification: { docMdp: 1 | 2 | 3 } | null;
+  indication: Indication;
+  subIndication: SubIndication | null;
+  findings: Finding[];
+}
+
+export interface VerificationReport {
+  /** 'valid' only when every signature is TOTAL_PASSED and nothing suspicious changed. */
+  verdict: 'valid' | 'indeterminate' | 'invalid';
+  policy: string;
+  /** When validation was done (or the --at time). */
+  validationTime: string;
+  document: { size: number; sha256: string; revisions: number };
+  signatures: SignatureReport[];
+  /** Changes after the first signature, across the whole document. */
+  modification: ModificationLevel;
+  modifications: Modification[];
+  findings: Finding[];
+}

@@ -1,0 +1,436 @@
+import { createHash } from 'node:crypto';
+import {
+  checkCmsSignature,
+  checkTimestampImprint,
+  inspectCms,
+  inspectTimestampToken,
+  type CmsCheck,
+  type CmsInspection,
+  type TimestampInfo,
+} from '../cms/inspect/index.js';
+import { ModificationAnalyzer, modificationLevel, type Modification } from '../diff/index.js';
+import { KysoError } from '../errors.js';
+import { locateDictValues, PdfDict, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../pdf/index.js';
+import { buildChain, describeSigner, TrustStore, type ChainResult } from '../trust/index.js';
+import { decide } from './indication.js';
+import type { ChainReport, Finding, SignatureReport, SignerReport, TimestampReport, VerificationReport } from './report.js';
+import { signatureFields, type SignatureFieldEntry } from './signature-fields.js';
+
+export interface VerifyPdfOptions {
+  /** Named policy: 'bcy' (default: only BCY roots) or 'vn' (BCY + national roots). Ignored when trustStore is given. */
+  policy?: 'bcy' | 'vn';
+  /** A custom trust store (e.g. TrustStore.fromPem(testRoot)). */
+  trustStore?: TrustStore;
+  /** Validate as of this time instead of now. */
+  at?: Date;
+}
+
+const STRUCTURAL_CHAIN_PROBLEMS = new Set([
+  'BAD_SIGNATURE',
+  'NOT_A_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'UNPARSEABLE_CERTIFICATE',
+  'WEAK_ALGORITHM',
+  'UNSUPPORTED_ALGORITHM',
+  'UNHANDLED_CRITICAL_EXTENSION',
+  'NO_CHAIN',
+  'UNTRUSTED_ROOT',
+]);
+
+/**
+ * Verifies every signature and document timestamp of a PDF: format,
+ * integrity, certificate chain under a trust policy, and every change made
+ * after each signature. Offline: nothing is fetched.
+ */
+export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {}): Promise<VerificationReport> {
+  const reader = PdfReader.open(pdf, { allowEncrypted: true });
+  const store = options.trustStore ?? TrustStore.forPolicy(options.policy ?? 'bcy');
+  const now = options.at ?? new Date();
+  const fields = signatureFields(reader);
+  const docMdp = certification(reader);
+  const analyzer = new ModificationAnalyzer(pdf, reader, { docMdp: docMdp?.p });
+  const dssCerts = dssCertificates(reader);
+  const hasDss = dssCerts.length > 0 || hasRevocationData(reader);
+
+  // Document order: by where each signature's covered bytes end.
+  const signatures = fields.map((field) => verifyOne(0, field)).sort((a, b) => (a.signedLength ?? Infinity) - (b.signedLength ?? Infinity) || a.field.localeCompare(b.field));
+  signatures.forEach((s, i) => (s.index = i + 1));
+  // Levels from structure (EN 319 142-1): a later document timestamp also
+  // gives B-T's proof of existence; DSS validation data gives B-LT; a
+  // document timestamp over it gives B-LTA.
+  for (const s of signatures) {
+    if (s.padesLevel === null || s.revision === null) continue;
+    const laterTimestamps = signatures.filter((t) => t.kind === 'timestamp' && t.integrity === 'ok' && t.revision !== null && t.revision > s.revision!);
+    if (s.padesLevel === 'B-B' && laterTimestamps.length > 0) s.padesLevel = 'B-T';
+    if (s.padesLevel === 'B-T' && hasDss) s.padesLevel = 'B-LT';
+    if (s.padesLevel === 'B-LT' && laterTimestamps.length > 0) s.padesLevel = 'B-LTA';
+  }
+
+  const firstRevision = Math.min(...signatures.map((s) => s.revision ?? Infinity));
+  const docMods: Modification[] = Number.isFinite(firstRevision) ? analyzer.after(firstRevision) : [];
+  for (const s of signatures) for (const m of s.modifications) if (m.change === 'bytes' && !docMods.includes(m)) docMods.push(m);
+  const docLevel = modificationLevel(docMods, Number.isFinite(firstRevision) && firstRevision < reader.revisions.length - 1);
+
+  const findings: Finding[] = [];
+  if (signatures.length === 0) {
+    findings.push({ code: 'NOT_SIGNED', severity: 'error', message: 'The document is not signed.', messageVi: 'Tài liệu chưa được ký số.' });
+  }
+  let verdict: VerificationReport['verdict'] = 'valid';
+  if (signatures.length === 0 || docLevel === 'suspicious' || signatures.some((s) => s.indication === 'TOTAL_FAILED')) verdict = 'invalid';
+  else if (signatures.some((s) => s.indication === 'INDETERMINATE')) verdict = 'indeterminate';
+
+  return {
+    verdict,
+    policy: store.policy,
+    validationTime: now.toISOString(),
+    document: { size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), revisions: reader.revisions.length },
+    signatures,
+    modification: docLevel,
+    modifications: docMods,
+    findings,
+  };
+
+  function verifyOne(index: number, field: SignatureFieldEntry): SignatureReport {
+    const findings: Finding[] = [];
+    const problem = (code: string, message: string, messageVi: string, severity: Finding['severity'] = 'error'): void => {
+      findings.push({ code, severity, message, messageVi });
+    };
+    const sig = field.sig;
+    const subFilter = sig?.getName('SubFilter') ?? null;
+    const kind: SignatureReport['kind'] = subFilter === 'ETSI.RFC3161' || sig?.getName('Type') === 'DocTimeStamp' ? 'timestamp' : 'signature';
+
+    // ---- format -------------------------------------------------------
+    let formatOk = true;
+    const malformed = (code: string, en: string, vi: string): void => {
+      formatOk = false;
+      problem(code, en, vi);
+    };
+    if (!sig || !field.sigRef) malformed('SIGNATURE_NOT_INDIRECT', 'The signature value is not an indirect signature dictionary.', 'Giá trị chữ ký không phải là một từ điển chữ ký gián tiếp.');
+    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'adbe.pkcs7.sha1', 'ETSI.RFC3161'].includes(subFilter)) {
+      malformed('UNKNOWN_SUBFILTER', `Unknown /SubFilter /${subFilter}.`, `/SubFilter /${subFilter} không được hỗ trợ.`);
+    }
+    const brObj = sig?.get('ByteRange');
+    const br = Array.isArray(brObj) && brObj.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0) ? (brObj as number[]) : null;
+    let chunks: Uint8Array[] | null = null;
+    let signedLength: number | null = null;
+    if (!br || br.length !== 4) {
+      malformed('BYTE_RANGE_SHAPE', 'The /ByteRange is not four non-negative integers.', '/ByteRange không gồm đúng bốn số nguyên không âm.');
+      // Still check the cryptography over whatever pairs it names.
+      if (br && br.length >= 2 && br.length % 2 === 0 && br.length <= 64) {
+        const pairs: Uint8Array[] = [];
+        let inside = true;
+        for (let k = 0; k < br.length; k += 2) {
+          if (br[k]! + br[k + 1]! > pdf.length) inside = false;
+          pairs.push(pdf.subarray(br[k]!, br[k]! + br[k + 1]!));
+        }
+        if (inside) chunks = pairs;
+        signedLength = br[br.length - 2]! + br[br.length - 1]!;
+      }
+    } else {
+      const [a, b, c, d] = br as [number, number, number, number];
+      signedLength = c + d;
+      if (a !== 0) malformed('BYTE_RANGE_START', 'The /ByteRange does not start at byte 0.', '/ByteRange không bắt đầu từ byte 0.');
+      if (b > c) malformed('BYTE_RANGE_OVERLAP', 'The two byte ranges overlap.', 'Hai vùng byte được ký chồng lên nhau.');
+      if (c + d > pdf.length || a + b > pdf.length) malformed('BYTE_RANGE_OUTSIDE', 'The /ByteRange points outside the file.', '/ByteRange trỏ ra ngoài phạm vi tệp.');
+      else chunks = [pdf.subarray(a, a + b), pdf.subarray(c, c + d)];
+      // The gap must be exactly this dictionary's /Contents string.
+      const entry = field.sigRef ? reader.entry(field.sigRef.num) : null;
+      const located = entry?.type === 1 ? locateDictValues(pdf, entry.offset) : undefined;
+      const contents = located?.get('Contents');
+      if (!located || !contents) malformed('CONTENTS_NOT_LOCATED', 'The signature dictionary cannot be located in the file.', 'Không xác định được vị trí từ điển chữ ký trong tệp.');
+      else {
+        if (located.has('Contents#duplicate') || located.has('ByteRange#duplicate')) malformed('DUPLICATE_KEY', 'The signature dictionary repeats /Contents or /ByteRange.', 'Từ điển chữ ký lặp lại khoá /Contents hoặc /ByteRange.');
+        if (!(contents.value instanceof PdfString) || !contents.value.hex) malformed('CONTENTS_NOT_HEX', '/Contents is not a hexadecimal string.', '/Contents không phải là chuỗi thập lục phân.');
+        if (contents.start !== b || contents.end !== c) {
+          malformed('BYTE_RANGE_GAP', `The unsigned gap [${b}, ${c}) is not exactly the /Contents string [${contents.start}, ${contents.end}).`, `Khoảng không được ký [${b}, ${c}) không trùng khớp với chuỗi /Contents [${contents.start}, ${contents.end}).`);
+        }
+      }
+    }
+
+    // ---- integrity -----------------------------------------------------
+    let integrityOk = false;
+    let cms: CmsInspection | null = null;
+    let check: CmsCheck | null = null;
+    let docTs: TimestampInfo | null = null;
+    const contentsBytes = sig?.get('Contents') instanceof PdfString ? (sig.get('Contents') as PdfString).bytes : null;
+    if (!contentsBytes || contentsBytes.length === 0) {
+      malformed('CONTENTS_MISSING', 'The signature has no /Contents.', 'Chữ ký không có /Contents.');
+    } else {
+      try {
+        if (kind === 'timestamp') {
+          docTs = inspectTimestampToken(contentsBytes);
+          cms = docTs.cms;
+          check = checkCmsSignature(cms, null);
+          const imprintOk = chunks !== null && checkTimestampImprint(docTs, chunks);
+          if (!imprintOk) problem('HASH_FAILURE', 'The timestamp does not match the document bytes it covers.', 'Dấu thời gian không khớp với dữ liệu tài liệu mà nó bao phủ.');
+          integrityOk = imprintOk && check.signatureOk && check.digestOk;
+        } else {
+          cms = inspectCms(contentsBytes);
+          if (subFilter === 'adbe.pkcs7.sha1') {
+            check = checkCmsSignature(cms, null);
+            const expected = chunks ? sha(chunks, 'sha1') : null;
+            const embedded = cms.eContent;
+            const ok = expected !== null && embedded !== null && Buffer.compare(Buffer.from(expected), Buffer.from(embedded)) === 0;
+            if (!ok) problem('HASH_FAILURE', 'The SHA-1 digest inside the signature does not match the document.', 'Giá trị băm SHA-1 trong chữ ký không khớp với tài liệu.');
+            integrityOk = ok && check.signatureOk && check.digestOk;
+          } else if (chunks) {
+            check = checkCmsSignature(cms, chunks);
+            integrityOk = check.signatureOk && check.digestOk;
+          }
+        }
+        for (const p of check?.problems ?? []) problem(p.code, p.message, p.messageVi, p.severity);
+      } catch (e) {
+        if (!(e instanceof KysoError)) throw e;
+        malformed(e.code, `The signature's CMS cannot be read: ${e.message}`, `Không đọc được cấu trúc CMS của chữ ký: ${e.messageVi}`);
+      }
+    }
+    if (!chunks) integrityOk = false;
+
+    // ---- identity, time, chain -------------------------------------------
+    const signerDer = cms?.signerCertificate ?? null;
+    let signer: SignerReport | null = null;
+    if (signerDer) {
+      try {
+        signer = signerReport(signerDer);
+      } catch {
+        problem('SIGNER_CERTIFICATE_UNREADABLE', 'The signer certificate cannot be read.', 'Không đọc được chứng thư số của người ký.');
+      }
+    } else if (cms) {
+      problem('NO_SIGNING_CERTIFICATE', 'The signer certificate is not in the signature.', 'Chữ ký không kèm chứng thư số của người ký.');
+    }
+    const claimed = claimedTime(sig, cms);
+    let sigTs: TimestampReport | null = null;
+    let poe: Date | null = kind === 'timestamp' && docTs && integrityOk ? docTs.genTime : null;
+    const tokens = cms?.unsignedAttributes.signatureTimeStampTokens ?? [];
+    if (kind === 'signature' && cms && tokens.length > 0) {
+      sigTs = signatureTimestamp(tokens[0]!, cms.signatureValue);
+      if (sigTs.integrity === 'ok') poe = new Date(sigTs.time);
+      else problem('TIMESTAMP_INVALID', 'The signature timestamp does not verify.', 'Dấu thời gian của chữ ký không hợp lệ.', 'warning');
+    }
+    const validationTime = options.at ?? poe ?? now;
+    const chain = signerDer ? chainReport(buildChain(signerDer, { store, extraCerts: [...(cms?.certificates ?? []), ...dssCerts], at: validationTime })) : emptyChain(store.policy, validationTime);
+
+    // ---- coverage and modifications ------------------------------------
+    let revision: number | null = null;
+    const mods: Modification[] = [];
+    if (signedLength !== null && signedLength <= pdf.length) {
+      const exact = reader.revisions.find((r) => r.endOffset === signedLength);
+      const containing = reader.revisions.find((r) => r.endOffset >= signedLength!);
+      if (exact) revision = exact.index;
+      else if (containing) {
+        revision = containing.index;
+        mods.push({
+          revision: containing.index,
+          object: null,
+          change: 'bytes',
+          verdict: 'suspicious',
+          category: 'unsigned-bytes',
+          reason: `${containing.endOffset - signedLength} bytes at the end of the signed revision are not covered by the signature.`,
+          reasonVi: `${containing.endOffset - signedLength} byte ở cuối phiên bản được ký không nằm trong phạm vi chữ ký.`,
+        });
+      }
+      if (revision !== null) mods.push(...analyzer.after(revision));
+    }
+    const modification = modificationLevel(mods, revision !== null && revision < reader.revisions.length - 1);
+    const coversWholeDocument = formatOk && signedLength === pdf.length;
+
+    const padesLevel: SignatureReport['padesLevel'] =
+      kind === 'signature' && subFilter === 'ETSI.CAdES.detached' ? (sigTs ? 'B-T' : 'B-B') : null;
+    const certificationEntry = docMdp && field.sigRef && docMdp.sigRef.num === field.sigRef.num ? { docMdp: docMdp.p } : null;
+
+    const { indication, subIndication } = decide({
+      formatOk,
+      integrityOk,
+      check,
+      cmsRead: cms !== null,
+      signerFound: signerDer !== null,
+      chain,
+      modification,
+      hasPoe: poe !== null,
+      now,
+      findings,
+    });
+
+    return {
+      index,
+      field: field.name,
+      kind,
+      subFilter,
+      format: formatOk ? 'ok' : 'malformed',
+      integrity: integrityOk ? 'ok' : 'broken',
+      coversWholeDocument,
+      byteRange: br,
+      signedLength,
+      revision,
+      signer,
+      signingTime: (poe ?? claimed)?.toISOString() ?? null,
+      claimedSigningTime: claimed?.toISOString() ?? null,
+      reason: text(sig?.get('Reason')),
+      location: text(sig?.get('Location')),
+      digestAlgorithm: cms?.digestAlgorithm.name ?? null,
+      signatureAlgorithm: cms?.signatureAlgorithm.name ?? null,
+      padesLevel,
+      timestamp: kind === 'timestamp' && docTs ? { time: docTs.genTime.toISOString(), tsa: docTs.tsaName ?? signer?.commonName ?? null, policy: docTs.policy, integrity: integrityOk ? 'ok' : 'broken', chain } : sigTs,
+      chain,
+      revocation: {
+        status: 'unknown',
+        source: null,
+        checkedAt: null,
+        note: 'Revocation was not checked: kyso verifies offline and does not yet evaluate embedded revocation data.',
+        noteVi: 'Chưa kiểm tra tình trạng thu hồi chứng thư số: kyso kiểm tra ngoại tuyến và chưa đánh giá dữ liệu thu hồi kèm theo.',
+      },
+      modification,
+      modifications: mods,
+      certification: certificationEntry,
+      indication,
+      subIndication,
+      findings,
+    };
+
+    function signatureTimestamp(token: Uint8Array, signatureValue: Uint8Array): TimestampReport {
+      try {
+        const ts = inspectTimestampToken(token);
+        const tsCheck = checkCmsSignature(ts.cms, null);
+        const ok = checkTimestampImprint(ts, [signatureValue]) && tsCheck.signatureOk && tsCheck.digestOk;
+        const tsaCert = ts.cms.signerCertificate;
+        const tsaChain = tsaCert ? chainReport(buildChain(tsaCert, { store, extraCerts: [...ts.cms.certificates, ...dssCerts], at: ts.genTime, leafKeyUsage: 'any' })) : null;
+        let tsa = ts.tsaName;
+        if (!tsa && tsaCert) {
+          try {
+            tsa = describeSigner(tsaCert).commonName;
+          } catch {
+            tsa = null;
+          }
+        }
+        return { time: ts.genTime.toISOString(), tsa, policy: ts.policy, integrity: ok ? 'ok' : 'broken', chain: tsaChain };
+      } catch (e) {
+        if (!(e instanceof KysoError)) throw e;
+        return { time: '', tsa: null, policy: null, integrity: 'broken', chain: null };
+      }
+    }
+  }
+}
+
+function chainReport(r: ChainResult): ChainReport {
+  const structural = r.problems.filter((p) => p.severity === 'error' && STRUCTURAL_CHAIN_PROBLEMS.has(p.code));
+  return {
+    trusted: r.anchor !== null && structural.length === 0,
+    anchor: r.anchor?.name ?? null,
+    policy: r.policy,
+    validatedAt: r.at.toISOString(),
+    path: r.path.map((c) => ({
+      subject: c.subject.rfc4514,
+      issuer: c.issuer.rfc4514,
+      serialNumber: c.serialNumber,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+    })),
+    problems: r.problems.map((p) => ({ code: p.code, severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, messageVi: p.messageVi })),
+  };
+}
+
+function emptyChain(policy: string, at: Date): ChainReport {
+  return { trusted: false, anchor: null, policy, validatedAt: at.toISOString(), path: [], problems: [] };
+}
+
+function signerReport(der: Uint8Array): SignerReport {
+  const id = describeSigner(der);
+  return {
+    commonName: id.commonName,
+    organization: id.organization,
+    organizationalUnits: [...id.organizationalUnits],
+    locality: id.locality,
+    email: id.email,
+    kind: id.kind,
+    uids: { ...id.uids },
+    subject: id.subject,
+    issuer: id.issuer,
+    serialNumber: id.serialNumber,
+    notBefore: id.notBefore.toISOString(),
+    notAfter: id.notAfter.toISOString(),
+    sha256: id.sha256,
+  };
+}
+
+function claimedTime(sig: PdfDict | null, cms: CmsInspection | null): Date | null {
+  if (cms?.signedAttributes?.signingTime) return cms.signedAttributes.signingTime;
+  const m = sig?.get('M');
+  return m instanceof PdfString ? parsePdfDate(m.toText()) : null;
+}
+
+/** D:YYYYMMDDHHmmSSOHH'mm' with every part after the year optional. */
+export function parsePdfDate(s: string): Date | null {
+  const m = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(\d{2})?'?(\d{2})?'?)?/.exec(s.trim());
+  if (!m) return null;
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', se = '00', tz, th = '00', tm = '00'] = m;
+  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se));
+  if (tz === '+' || tz === '-') t -= (tz === '+' ? 1 : -1) * (Number(th) * 60 + Number(tm)) * 60_000;
+  return Number.isFinite(t) ? new Date(t) : null;
+}
+
+function text(o: PdfObject | undefined): string | null {
+  return o instanceof PdfString ? o.toText() : null;
+}
+
+function sha(chunks: readonly Uint8Array[], alg: string): Uint8Array {
+  const h = createHash(alg);
+  for (const c of chunks) h.update(c);
+  return h.digest();
+}
+
+function certification(reader: PdfReader): { sigRef: PdfRef; p: 1 | 2 | 3 } | null {
+  try {
+    const perms = reader.resolve(reader.catalog().get('Perms'));
+    if (!(perms instanceof PdfDict)) return null;
+    const ref = perms.get('DocMDP');
+    const sig = reader.resolve(ref);
+    if (!(ref instanceof PdfRef) || !(sig instanceof PdfDict)) return null;
+    let p: 1 | 2 | 3 = 2;
+    const refs = reader.resolve(sig.get('Reference'));
+    for (const r of Array.isArray(refs) ? refs : []) {
+      const d = reader.resolve(r);
+      if (!(d instanceof PdfDict) || d.getName('TransformMethod') !== 'DocMDP') continue;
+      const params = reader.resolve(d.get('TransformParams'));
+      const v = params instanceof PdfDict ? params.getNumber('P') : undefined;
+      if (v === 1 || v === 2 || v === 3) p = v;
+    }
+    return { sigRef: ref, p };
+  } catch {
+    return null;
+  }
+}
+
+function dssCertificates(reader: PdfReader): Uint8Array[] {
+  try {
+    const dss = reader.resolve(reader.catalog().get('DSS'));
+    if (!(dss instanceof PdfDict)) return [];
+    const certs = reader.resolve(dss.get('Certs'));
+    const out: Uint8Array[] = [];
+    for (const c of Array.isArray(certs) ? certs.slice(0, 10_000) : []) {
+      const s = reader.resolve(c);
+      if (s instanceof PdfStream) {
+        try {
+          out.push(reader.streamData(s));
+        } catch {
+          // an unreadable DSS entry is just not used
+        }
+      }
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+function hasRevocationData(reader: PdfReader): boolean {
+  try {
+    const dss = reader.resolve(reader.catalog().get('DSS'));
+    if (!(dss instanceof PdfDict)) return false;
+    return ['OCSPs', 'CRLs'].some((k) => {
+      const v = reader.resolve(dss.get(k));
+      return Array.isArray(v) && v.length > 0;
+    });
+  } catch {
+    return false;
+  }
+}
