@@ -18,6 +18,7 @@ interface SignOptions {
   field?: string;
   digest?: string;
   pss?: boolean;
+  resultCode?: string;
 }
 
 export function registerSign(program: Command): void {
@@ -38,6 +39,7 @@ export function registerSign(program: Command): void {
     .option('--field <name>', 'signature field name (default: next free SignatureN)')
     .option('--digest <alg>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--pss', 'use RSA-PSS instead of PKCS#1 v1.5 for an RSA key')
+    .option('--result-code <code>', 'result code (mã kết quả) to write into /Info and XMP under the signature')
     .action(async (input: string, opts: SignOptions) => {
       const signer = await loadSigner(opts);
       const result = await signPdfFile(input, opts.output, {
@@ -47,6 +49,7 @@ export function registerSign(program: Command): void {
         ...(opts.location ? { location: opts.location } : {}),
         ...(opts.contact ? { contactInfo: opts.contact } : {}),
         ...(opts.field ? { fieldName: opts.field } : {}),
+        ...(opts.resultCode ? { resultCode: opts.resultCode } : {}),
       });
       process.stdout.write(`Đã ký / signed: ${opts.output} (field ${result.fieldName})\n`);
     });

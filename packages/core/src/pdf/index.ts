@@ -12,3 +12,4 @@ export { byteRangePlaceholder, formatByteRange, rangeAround, BYTE_RANGE_DIGITS }
 export type { ByteRange } from './byte-range.js';
 export { locateDictValues } from './locate.js';
 export type { LocatedValue } from './locate.js';
+export { readXmp, xmpWithProperty, xmpProperty, xmpStream } from './xmp.js';

@@ -24,6 +24,7 @@ export interface WriteOptions {
  */
 export class IncrementalWriter {
   private readonly objects = new Map<number, { ref: PdfRef; obj: PdfObject }>();
+  private readonly trailerEntries = new Map<string, PdfObject>();
   private next: number;
 
   constructor(readonly reader: PdfReader) {
@@ -50,6 +51,11 @@ export class IncrementalWriter {
   /** The staged version of an object if this update changes it. */
   staged(ref: PdfRef): PdfObject | undefined {
     return this.objects.get(ref.num)?.obj;
+  }
+
+  /** Sets a trailer entry of the update (e.g. /Info when the file had none). */
+  setTrailer(key: 'Info', value: PdfRef): void {
+    this.trailerEntries.set(key, value);
   }
 
   /** The reference to write for an existing object number (keeps its generation). */
@@ -125,7 +131,7 @@ export class IncrementalWriter {
     const t = new PdfDict();
     t.set('Size', this.next);
     for (const key of ['Root', 'Info']) {
-      const v = old.get(key);
+      const v = this.trailerEntries.get(key) ?? old.get(key);
       if (v !== undefined) t.set(key, v);
     }
     // The first /ID element identifies the document and must survive; the

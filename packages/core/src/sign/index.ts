@@ -2,3 +2,4 @@ export { signPdf, signPdfDetailed, signPdfFile, preparePdf, embedSignature } fro
 export type { SignPdfOptions, SignPdfResult, PreparedPdf, PrepareOptions } from './sign-pdf.js';
 export type { FieldPlacement } from './signature-field.js';
 export { pdfDate } from './pdf-date.js';
+export { RESULT_CODE_XMP, RESULT_CODE_XMP_PROPERTY, RESULT_CODE_INFO_KEY } from './result-code-metadata.js';

@@ -15,6 +15,7 @@ import {
   type ByteRange,
 } from '../pdf/index.js';
 import { assertChangesPermitted } from './permissions.js';
+import { writeResultCode } from './result-code-metadata.js';
 import { pdfDate } from './pdf-date.js';
 import { addSignatureField, type FieldPlacement } from './signature-field.js';
 import type { DigestAlgorithm, Signer } from './signer.js';
@@ -38,6 +39,12 @@ export interface SignPdfOptions {
   placement?: FieldPlacement;
   /** Extra bytes reserved in /Contents beyond the CMS itself (e.g. for a timestamp token added later). */
   reserveBytes?: number;
+  /**
+   * Result code of the citizen's data store (mã kết quả), e.g.
+   * `052090000495.KQ.G15.000021.02022024`: written to /Info and XMP in the
+   * signature's own update, so the signature covers it.
+   */
+  resultCode?: string;
 }
 
 export interface SignPdfResult {
@@ -124,6 +131,7 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   if (options.location) sig.set('Location', PdfString.fromText(options.location));
   if (options.contactInfo) sig.set('ContactInfo', PdfString.fromText(options.contactInfo));
   writer.set(sigRef, sig);
+  if (options.resultCode !== undefined) writeResultCode(reader, writer, options.resultCode);
   const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.placement);
 
   const update = writer.write();

@@ -108,6 +108,12 @@ export function addSignatureField(
   flush();
   return name;
 
+  /** The catalog as this update already changed it (metadata may have), else a copy of the file's. */
+  function stagedCatalog(): PdfDict {
+    const staged = writer.staged(catalogRef);
+    return (staged instanceof PdfDict ? staged : catalog).clone();
+  }
+
   function ensureSigFlags(): void {
     const flags = acroForm.getNumber('SigFlags') ?? 0;
     if ((flags & 3) !== 3) {
@@ -120,11 +126,11 @@ export function addSignatureField(
     if (!acroFormDirty) return;
     if (acroFormRef) writer.set(acroFormRef, acroForm);
     else if (afEntry instanceof PdfDict) {
-      catalogCopy ??= catalog.clone();
+      catalogCopy ??= stagedCatalog();
       catalogCopy.set('AcroForm', acroForm);
     } else {
       const ref = writer.add(acroForm);
-      catalogCopy ??= catalog.clone();
+      catalogCopy ??= stagedCatalog();
       catalogCopy.set('AcroForm', ref);
     }
     if (catalogCopy) writer.set(catalogRef, catalogCopy);

@@ -34,7 +34,9 @@ export function decide(i: DecisionInput): { indication: Indication; subIndicatio
   if (i.modification === 'suspicious') return failed('FORMAT_FAILURE');
   if (i.findings.some((f) => f.code === 'MD5_DIGEST')) return indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
   if (!i.signerFound) return indeterminate('NO_SIGNING_CERTIFICATE_FOUND');
-  if (i.findings.some((f) => f.code === 'ESS_MISMATCH' || f.code === 'SIGNING_CERTIFICATE_MISMATCH')) return failed('SIG_CONSTRAINTS_FAILURE');
+  // cms/inspect reports a signing-certificate(-v2) attribute that does not
+  // identify the embedded signer certificate as ESS_CERT_MISMATCH.
+  if (i.findings.some((f) => f.code === 'ESS_CERT_MISMATCH' || f.code === 'ESS_MISMATCH' || f.code === 'SIGNING_CERTIFICATE_MISMATCH')) return failed('SIG_CONSTRAINTS_FAILURE');
   const codes = new Set(i.chain.problems.filter((p) => p.severity === 'error').map((p) => p.code));
   if (!i.chain.trusted) {
     if (codes.has('BAD_SIGNATURE') || codes.has('NOT_A_CA') || codes.has('PATH_LENGTH_EXCEEDED')) return indeterminate('CHAIN_CONSTRAINTS_FAILURE');

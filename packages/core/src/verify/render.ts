@@ -35,6 +35,11 @@ export function renderReport(report: VerificationReport, lang: Lang = 'vi'): str
   const lines: string[] = [];
   lines.push(L(T.verdict[report.verdict]));
   lines.push(lang === 'vi' ? `Chính sách tin cậy: ${report.policy}  •  Số phiên bản: ${report.document.revisions}` : `Trust policy: ${report.policy}  •  Revisions: ${report.document.revisions}`);
+  if (report.resultCode) {
+    const rc = report.resultCode;
+    const by = rc.signedBy.length ? (lang === 'vi' ? `được ký bởi chữ ký #${rc.signedBy.join(', #')}` : `signed by signature #${rc.signedBy.join(', #')}`) : lang === 'vi' ? 'KHÔNG được chữ ký nào xác nhận' : 'NOT covered by any signature';
+    lines.push(`${lang === 'vi' ? 'Mã kết quả' : 'Result code'}: ${rc.value} (${by})`);
+  }
   for (const f of report.findings) lines.push(`  ! ${lang === 'vi' ? f.messageVi : f.message}`);
   for (const s of report.signatures) lines.push('', ...renderSignature(s, lang));
   if (report.modifications.length > 0) {

@@ -116,6 +116,16 @@ export interface SignatureReport {
   findings: Finding[];
 }
 
+export interface ResultCodeReport {
+  /** The result code of the citizen's data store (mã kết quả). */
+  value: string;
+  source: 'xmp' | 'info';
+  /** Matches `<owner>.KQ.<Gxx>.<nnnnnn>[.<suffix>]`. */
+  wellFormed: boolean;
+  /** Indices of the signatures whose signed revision carries this same code. */
+  signedBy: number[];
+}
+
 export interface VerificationReport {
   /** 'valid' only when every signature is TOTAL_PASSED and nothing suspicious changed. */
   verdict: 'valid' | 'indeterminate' | 'invalid';
@@ -127,5 +137,7 @@ export interface VerificationReport {
   /** Changes after the first signature, across the whole document. */
   modification: ModificationLevel;
   modifications: Modification[];
+  /** The certified copy's result code, when the document carries one. */
+  resultCode: ResultCodeReport | null;
   findings: Finding[];
 }

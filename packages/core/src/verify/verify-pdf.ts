@@ -14,6 +14,7 @@ import { locateDictValues, PdfDict, PdfReader, PdfRef, PdfStream, PdfString, typ
 import { buildChain, describeSigner, TrustStore, type ChainResult } from '../trust/index.js';
 import { decide } from './indication.js';
 import type { ChainReport, Finding, SignatureReport, SignerReport, TimestampReport, VerificationReport } from './report.js';
+import { resultCodeReport } from './result-code.js';
 import { signatureFields, type SignatureFieldEntry } from './signature-fields.js';
 
 export interface VerifyPdfOptions {
@@ -72,6 +73,10 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
   const docLevel = modificationLevel(docMods, Number.isFinite(firstRevision) && firstRevision < reader.revisions.length - 1);
 
   const findings: Finding[] = [];
+  const resultCode = resultCodeReport(pdf, reader, signatures);
+  if (resultCode && resultCode.signedBy.length === 0) {
+    findings.push({ code: 'RESULT_CODE_NOT_SIGNED', severity: 'warning', message: `The result code ${resultCode.value} was added or changed after every signature: no signature vouches for it.`, messageVi: `Mã kết quả ${resultCode.value} được thêm hoặc sửa sau mọi chữ ký: không chữ ký nào xác nhận mã này.` });
+  }
   if (signatures.length === 0) {
     findings.push({ code: 'NOT_SIGNED', severity: 'error', message: 'The document is not signed.', messageVi: 'Tài liệu chưa được ký số.' });
   }
@@ -87,6 +92,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     signatures,
     modification: docLevel,
     modifications: docMods,
+    resultCode,
     findings,
   };
 
