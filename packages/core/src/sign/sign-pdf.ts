@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rename, readFile, writeFile, unlink } from 'node:fs/promises';
+import { open, rename, readFile, unlink } from 'node:fs/promises';
 import { cachedTemplate } from '../cms/sign-detached.js';
 import { KysoError } from '../errors.js';
 import {
@@ -53,9 +53,16 @@ export interface SignPdfResult {
   byteRange: ByteRange;
 }
 
-/** A PDF laid out with an empty /Contents hole, and the digest of its byte ranges. */
+/**
+ * A PDF laid out with an empty /Contents hole, and the digest of its byte
+ * ranges. The original bytes are kept as they are and the update beside
+ * them, so a large file is never copied until someone needs one buffer.
+ */
 export interface PreparedPdf {
-  readonly bytes: Uint8Array;
+  /** The input file, untouched. */
+  readonly original: Uint8Array;
+  /** The incremental update to append after it (the hole is inside). */
+  readonly update: Uint8Array;
   readonly fieldName: string;
   readonly byteRange: ByteRange;
   /** Offset of the '<' that opens /Contents; the hole is byteRange[1]..byteRange[2]. */
@@ -80,27 +87,34 @@ export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise
 }
 
 export async function signPdfDetailed(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
+  const prepared = await signPrepared(pdf, options);
+  return { pdf: Buffer.concat([prepared.original, prepared.update]), fieldName: prepared.fieldName, byteRange: prepared.byteRange };
+}
+
+export interface SignPdfFileResult {
+  fieldName: string;
+  byteRange: ByteRange;
+  /** Size of the signed file written. */
+  size: number;
+}
+
+/** Signs without joining the result: the signed file is `original` followed by `update`. */
+async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<PreparedPdf> {
   const { signer } = options;
   if (!signer || typeof signer.sign !== 'function') {
     throw new KysoError('SIGN_OPTIONS_INVALID', 'signPdf needs a signer.', { vi: 'signPdf cần một đối tượng ký (signer).' });
   }
   const template = cachedTemplate(signer, options.digest);
-  const prepared = preparePdf(pdf, {
-    ...options,
-    digest: template.digest,
-    contentsCapacity: template.maxSize() + (options.reserveBytes ?? 0),
-  });
+  const prepared = preparePdf(pdf, { ...options, digest: template.digest, contentsCapacity: template.maxSize() + (options.reserveBytes ?? 0) });
   let cms: Uint8Array;
   try {
     cms = await template.sign(prepared.documentDigest);
   } catch (e) {
     if (e instanceof KysoError) throw e;
-    throw new KysoError('SIGN_SIGNER_FAILED', `The signer failed: ${e instanceof Error ? e.message : String(e)}`, {
-      vi: 'Thiết bị hoặc khoá ký báo lỗi khi ký.',
-      cause: e,
-    });
+    throw new KysoError('SIGN_SIGNER_FAILED', `The signer failed: ${e instanceof Error ? e.message : String(e)}`, { vi: 'Thiết bị hoặc khoá ký báo lỗi khi ký.', cause: e });
   }
-  return { pdf: embedSignature(prepared, cms), fieldName: prepared.fieldName, byteRange: prepared.byteRange };
+  fillHole(prepared, cms);
+  return prepared;
 }
 
 /**
@@ -134,24 +148,30 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   if (options.resultCode !== undefined) writeResultCode(reader, writer, options.resultCode);
   const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.placement);
 
-  const update = writer.write();
-  const out = Buffer.allocUnsafe(pdf.length + update.appended.length);
-  out.set(pdf, 0);
-  out.set(update.appended, pdf.length);
+  const written = writer.write();
+  const update = Buffer.from(written.appended.buffer, written.appended.byteOffset, written.appended.byteLength);
+  const base = pdf.length;
+  const total = base + update.length;
+  const contentsOffset = written.markers.get('contents')!;
+  const byteRange = rangeAround(contentsOffset, contentsOffset + hexLength + 2, total);
+  update.write(formatByteRange(byteRange), written.markers.get('byteRange')! - base, 'latin1');
 
-  const contentsOffset = update.markers.get('contents')!;
-  const byteRangeOffset = update.markers.get('byteRange')!;
-  const byteRange = rangeAround(contentsOffset, contentsOffset + hexLength + 2, out.length);
-  out.write(formatByteRange(byteRange), byteRangeOffset, 'latin1');
-
+  // The two ranges are the whole input plus the update around the hole.
   const h = createHash(digest.replace('-', '').toLowerCase());
-  h.update(out.subarray(0, byteRange[1]));
-  h.update(out.subarray(byteRange[2], byteRange[2] + byteRange[3]));
-  return { bytes: out, fieldName, byteRange, contentsOffset, contentsCapacity: capacity, digest, documentDigest: h.digest() };
+  h.update(pdf);
+  h.update(update.subarray(0, byteRange[1] - base));
+  h.update(update.subarray(byteRange[2] - base));
+  return { original: pdf, update, fieldName, byteRange, contentsOffset, contentsCapacity: capacity, digest, documentDigest: h.digest() };
 }
 
-/** Writes a DER CMS into a prepared PDF's /Contents hole (in place) and returns the bytes. */
+/** Writes a DER CMS into a prepared PDF's /Contents hole and returns the signed file as one buffer. */
 export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Array {
+  fillHole(prepared, cms);
+  return Buffer.concat([prepared.original, prepared.update]);
+}
+
+/** Writes the DER CMS into the hole of the prepared update, in place. */
+function fillHole(prepared: PreparedPdf, cms: Uint8Array): void {
   if (cms.length > prepared.contentsCapacity) {
     throw new KysoError(
       'SIGN_CONTENTS_TOO_SMALL',
@@ -159,9 +179,8 @@ export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Arr
       { vi: `Chữ ký (${cms.length} byte) lớn hơn vùng dành sẵn cho nó (${prepared.contentsCapacity} byte).` },
     );
   }
-  const out = Buffer.from(prepared.bytes.buffer, prepared.bytes.byteOffset, prepared.bytes.byteLength);
-  out.write(Buffer.from(cms).toString('hex'), prepared.contentsOffset + 1, 'latin1');
-  return prepared.bytes;
+  const update = Buffer.from(prepared.update.buffer, prepared.update.byteOffset, prepared.update.byteLength);
+  update.write(Buffer.from(cms).toString('hex'), prepared.contentsOffset + 1 - prepared.original.length, 'latin1');
 }
 
 function hole(hexLength: number): Buffer {
@@ -175,21 +194,27 @@ function hole(hexLength: number): Buffer {
  * Signs a file into another file. The output is written to a temporary
  * file and renamed, so a failure never leaves a half-written PDF.
  */
-export async function signPdfFile(input: string, output: string, options: SignPdfOptions): Promise<SignPdfResult> {
+export async function signPdfFile(input: string, output: string, options: SignPdfOptions): Promise<SignPdfFileResult> {
   let pdf: Uint8Array;
   try {
     pdf = await readFile(input);
   } catch (e) {
     throw new KysoError('IO_ERROR', `Cannot read ${input}: ${(e as Error).message}`, { vi: `Không đọc được tệp ${input}.`, cause: e });
   }
-  const result = await signPdfDetailed(pdf, options);
+  const prepared = await signPrepared(pdf, options);
   const tmp = `${output}.kyso-${process.pid}-${Date.now()}.tmp`;
   try {
-    await writeFile(tmp, result.pdf);
+    // Input and update are written one after the other: a large file is never copied in memory.
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writev([prepared.original, prepared.update]);
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, output);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw new KysoError('IO_ERROR', `Cannot write ${output}: ${(e as Error).message}`, { vi: `Không ghi được tệp ${output}.`, cause: e });
   }
-  return result;
+  return { fieldName: prepared.fieldName, byteRange: prepared.byteRange, size: prepared.original.length + prepared.update.length };
 }
