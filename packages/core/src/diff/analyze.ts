@@ -160,12 +160,12 @@ export class ModificationAnalyzer {
       const problem = this.listProblem(asArray(b), asArray(a), (ref) => ca.signatureFieldNums.has(ref.num));
       return problem ? bad('form', 'The list of form fields changed beyond adding signature fields.', 'Danh sách trường biểu mẫu bị thay đổi ngoài việc thêm trường chữ ký.') : ok('form', 'Signature fields were added to the form.', 'Trường chữ ký được thêm vào biểu mẫu.');
     }
-    if (cb.pageNums.has(n) && b instanceof PdfDict && a instanceof PdfDict) {
+    if (cb.isPage(n) && b instanceof PdfDict && a instanceof PdfDict) {
       const keys = changedKeys(b, a);
       if (keys.some((k) => k !== 'Annots')) return bad('page', `Page object ${n} changed after signing (${keys.map((k) => `/${k}`).join(', ')}).`, `Trang (đối tượng ${n}) bị thay đổi sau khi ký (${keys.map((k) => `/${k}`).join(', ')}).`);
       return this.annotsVerdict(r, n, asArray(before.resolve(b.get('Annots'))), asArray(after.resolve(a.get('Annots'))), after, ca);
     }
-    if (cb.annotsArrayNums.has(n)) return this.annotsVerdict(r, n, asArray(b), asArray(a), after, ca);
+    if (Array.isArray(b) && cb.isAnnotsArray(n)) return this.annotsVerdict(r, n, asArray(b), asArray(a), after, ca);
     if (cb.signatureFieldNums.has(n) && b instanceof PdfDict && a instanceof PdfDict) {
       const keys = changedKeys(b, a);
       if (!b.has('V') && keys.every((k) => SIG_FIELD_ALLOWED.has(k))) return ok('signature-field', 'An empty signature field was signed.', 'Một trường chữ ký còn trống đã được ký.');
@@ -206,7 +206,7 @@ export class ModificationAnalyzer {
         return mod(r, n, 'added', 'suspicious', 'annotation', `An annotation (/${a.getName('Subtype')}) was added after signing.`, `Một chú thích (/${a.getName('Subtype')}) được thêm vào sau khi ký.`);
       }
     }
-    if (ca.pageNums.has(n)) return mod(r, n, 'added', 'suspicious', 'page', 'A page was added after signing.', 'Một trang được thêm vào sau khi ký.');
+    if (a instanceof PdfDict && a.getName('Type') === 'Page') return mod(r, n, 'added', 'suspicious', 'page', 'A page was added after signing.', 'Một trang được thêm vào sau khi ký.');
     return mod(r, n, 'added', 'allowed', 'new-object', `Object ${n} was added.`, `Đối tượng ${n} được thêm vào.`);
   }
 
@@ -285,7 +285,7 @@ function containsRef(o: PdfObject, n: number, depth: number): boolean {
 }
 
 function describeChange(n: number, b: PdfObject, cb: RevisionContext): [string, string, string] {
-  if (cb.contentStreamNums.has(n)) return ['page-content', `A page's content stream (object ${n}) was changed after signing.`, `Nội dung hiển thị của một trang (đối tượng ${n}) bị thay đổi sau khi ký.`];
+  if (b instanceof PdfStream && cb.isContentStream(n)) return ['page-content', `A page's content stream (object ${n}) was changed after signing.`, `Nội dung hiển thị của một trang (đối tượng ${n}) bị thay đổi sau khi ký.`];
   const dict = b instanceof PdfStream ? b.dict : b instanceof PdfDict ? b : undefined;
   const type = dict?.getName('Type');
   const subtype = dict?.getName('Subtype');

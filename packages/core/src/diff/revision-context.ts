@@ -11,9 +11,8 @@ export class RevisionContext {
   readonly metadataNum: number | undefined;
   /** The trailer's /Info dictionary (document information: title, dates). */
   readonly infoNum: number | undefined;
-  readonly pageNums = new Map<number, PdfRef>();
-  readonly annotsArrayNums = new Set<number>();
-  readonly contentStreamNums = new Set<number>();
+  /** Page-tree facts, gathered only when a rule needs them: walking 30,000 pages costs more than verifying. */
+  private pageFacts: { pages: Set<number>; annots: Set<number>; contents: Set<number> } | undefined;
   readonly dssNums = new Set<number>();
   /** Terminal fields by object number (signature and other form fields). */
   readonly fieldNums = new Set<number>();
@@ -36,17 +35,45 @@ export class RevisionContext {
       if (fields instanceof PdfRef) this.fieldsArrayNum = fields.num;
       this.collectFields(reader.resolve(fields), 0, new Set());
     }
-    const pages = safe(() => reader.pageRefs()) ?? [];
-    for (const ref of pages) {
-      this.pageNums.set(ref.num, ref);
-      const page = reader.resolve(ref);
+    this.collectDss(catalog.get('DSS'));
+  }
+
+  /** Is object `n` a page? Judged by its own type, so no page-tree walk is needed. */
+  isPage(n: number): boolean {
+    const o = this.object(n);
+    return o instanceof PdfDict && o.getName('Type') === 'Page';
+  }
+
+  /** Is object `n` an indirect /Annots array of some page? */
+  isAnnotsArray(n: number): boolean {
+    return this.pages().annots.has(n);
+  }
+
+  /** Is object `n` (part of) a page's /Contents? */
+  isContentStream(n: number): boolean {
+    return this.pages().contents.has(n);
+  }
+
+  private object(n: number): PdfObject {
+    const e = this.reader.entry(n);
+    if (!e || e.type === 0) return null;
+    return safe(() => this.reader.getObject(new PdfRef(n, this.reader.generationOf(n)))) ?? null;
+  }
+
+  private pages(): { pages: Set<number>; annots: Set<number>; contents: Set<number> } {
+    if (this.pageFacts) return this.pageFacts;
+    const facts = { pages: new Set<number>(), annots: new Set<number>(), contents: new Set<number>() };
+    for (const ref of safe(() => this.reader.pageRefs()) ?? []) {
+      facts.pages.add(ref.num);
+      const page = this.reader.resolve(ref);
       if (!(page instanceof PdfDict)) continue;
       const annots = page.get('Annots');
-      if (annots instanceof PdfRef) this.annotsArrayNums.add(annots.num);
+      if (annots instanceof PdfRef) facts.annots.add(annots.num);
       const contents = page.get('Contents');
-      for (const c of [contents, ...asArray(reader.resolve(contents))]) if (c instanceof PdfRef) this.contentStreamNums.add(c.num);
+      for (const c of [contents, ...asArray(this.reader.resolve(contents))]) if (c instanceof PdfRef) facts.contents.add(c.num);
     }
-    this.collectDss(catalog.get('DSS'));
+    this.pageFacts = facts;
+    return facts;
   }
 
   private collectFields(list: PdfObject, depth: number, seen: Set<number>): void {

@@ -52,6 +52,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
   const analyzer = new ModificationAnalyzer(pdf, reader, { docMdp: docMdp?.p });
   const dssCerts = dssCertificates(reader);
   const hasDss = dssCerts.length > 0 || hasRevocationData(reader);
+  const tail = trailingBytes(pdf, reader);
 
   // Document order: by where each signature's covered bytes end.
   const signatures = fields.map((field) => verifyOne(0, field)).sort((a, b) => (a.signedLength ?? Infinity) - (b.signedLength ?? Infinity) || a.field.localeCompare(b.field));
@@ -237,6 +238,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
       }
       if (revision !== null) mods.push(...analyzer.after(revision));
     }
+    if (tail) mods.push(tail);
     const modification = modificationLevel(mods, revision !== null && revision < reader.revisions.length - 1);
     const coversWholeDocument = formatOk && signedLength === pdf.length;
 
@@ -315,6 +317,33 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
       }
     }
   }
+}
+
+/**
+ * Bytes after the last revision's %%EOF other than white space belong to no
+ * revision: the reader ignores them, but a viewer that repairs the file
+ * (MuPDF does when no startxref is near the end) reads the objects in them,
+ * so what it shows is not what was signed.
+ */
+function trailingBytes(pdf: Uint8Array, reader: PdfReader): Modification | null {
+  const last = reader.revisions[reader.revisions.length - 1];
+  if (!last) return null;
+  let extra = 0;
+  for (let i = last.endOffset; i < pdf.length; i++) {
+    const c = pdf[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0x0c && c !== 0x00) extra++;
+  }
+  if (extra === 0) return null;
+  const n = pdf.length - last.endOffset;
+  return {
+    revision: last.index,
+    object: null,
+    change: 'bytes',
+    verdict: 'suspicious',
+    category: 'trailing-bytes',
+    reason: `${n} bytes after the end of the last revision belong to no revision; a viewer that repairs the file may show objects from them.`,
+    reasonVi: `${n} byte sau phiên bản cuối cùng không thuộc phiên bản nào; trình xem tự sửa tệp có thể hiển thị các đối tượng trong đó.`,
+  };
 }
 
 function chainReport(r: ChainResult): ChainReport {
