@@ -3,3 +3,8 @@ export type { SignPdfOptions, SignPdfResult, SignPdfFileResult, PreparedPdf, Pre
 export type { FieldPlacement } from './signature-field.js';
 export { pdfDate } from './pdf-date.js';
 export { RESULT_CODE_XMP, RESULT_CODE_XMP_PROPERTY, RESULT_CODE_INFO_KEY } from './result-code-metadata.js';
+export { addDocumentTimestamp } from './document-timestamp.js';
+export type { DocumentTimestampOptions } from './document-timestamp.js';
+export type { Timestamper } from './timestamper.js';
+export { addDss } from './dss.js';
+export type { ValidationData, VriEntry } from './dss.js';

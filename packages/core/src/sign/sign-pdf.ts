@@ -76,6 +76,11 @@ export interface PreparedPdf {
 export interface PrepareOptions extends Omit<SignPdfOptions, 'signer'> {
   /** Bytes to reserve for the DER CMS. */
   contentsCapacity: number;
+  /**
+   * Lay out a document timestamp (/Type /DocTimeStamp, /SubFilter
+   * /ETSI.RFC3161) instead of a signature. Allowed even under DocMDP P=1.
+   */
+  documentTimestamp?: boolean;
 }
 
 /**
@@ -123,7 +128,7 @@ async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<P
  */
 export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPdf {
   const reader = PdfReader.open(pdf);
-  assertChangesPermitted(reader);
+  if (!options.documentTimestamp) assertChangesPermitted(reader);
   const digest = options.digest ?? 'SHA-256';
   const capacity = Math.ceil(options.contentsCapacity);
   if (!(capacity > 0 && capacity < 1 << 24)) {
@@ -134,12 +139,13 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   const writer = new IncrementalWriter(reader);
   const sigRef = writer.allocate();
   const sig = new PdfDict()
-    .set('Type', PdfName.of('Sig'))
+    .set('Type', PdfName.of(options.documentTimestamp ? 'DocTimeStamp' : 'Sig'))
     .set('Filter', PdfName.of('Adobe.PPKLite'))
-    .set('SubFilter', PdfName.of(options.subFilter ?? 'ETSI.CAdES.detached'))
+    .set('SubFilter', PdfName.of(options.documentTimestamp ? 'ETSI.RFC3161' : (options.subFilter ?? 'ETSI.CAdES.detached')))
     .set('ByteRange', new PdfRaw(Buffer.from(byteRangePlaceholder(), 'latin1'), 'byteRange'))
-    .set('Contents', new PdfRaw(hole(hexLength), 'contents'))
-    .set('M', PdfString.fromText(pdfDate(options.signingTime ?? new Date())));
+    .set('Contents', new PdfRaw(hole(hexLength), 'contents'));
+  // A document timestamp's time is in its token; /M would be an unproven claim.
+  if (!options.documentTimestamp) sig.set('M', PdfString.fromText(pdfDate(options.signingTime ?? new Date())));
   if (options.name) sig.set('Name', PdfString.fromText(options.name));
   if (options.reason) sig.set('Reason', PdfString.fromText(options.reason));
   if (options.location) sig.set('Location', PdfString.fromText(options.location));
