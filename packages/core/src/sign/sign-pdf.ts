@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { open, rename, readFile, unlink } from 'node:fs/promises';
 import { cachedTemplate } from '../cms/sign-detached.js';
+import { OID as CMS_OID } from '../cms/oids.js';
+import { DEFAULT_TOKEN_RESERVE, type Timestamper } from './timestamper.js';
 import { KysoError } from '../errors.js';
 import {
   byteRangePlaceholder,
@@ -45,6 +47,11 @@ export interface SignPdfOptions {
    * signature's own update, so the signature covers it.
    */
   resultCode?: string;
+  /**
+   * PAdES B-T: timestamp the signature value with this TSA and embed the
+   * token as the signature-time-stamp unsigned attribute.
+   */
+  timestamper?: Timestamper;
 }
 
 export interface SignPdfResult {
@@ -110,10 +117,20 @@ async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<P
     throw new KysoError('SIGN_OPTIONS_INVALID', 'signPdf needs a signer.', { vi: 'signPdf cần một đối tượng ký (signer).' });
   }
   const template = cachedTemplate(signer, options.digest);
-  const prepared = preparePdf(pdf, { ...options, digest: template.digest, contentsCapacity: template.maxSize() + (options.reserveBytes ?? 0) });
+  const tokenReserve = options.timestamper ? (options.timestamper.maxTokenSize ?? DEFAULT_TOKEN_RESERVE) : 0;
+  const prepared = preparePdf(pdf, { ...options, digest: template.digest, contentsCapacity: template.maxSize(tokenReserve) + (options.reserveBytes ?? 0) });
   let cms: Uint8Array;
   try {
-    cms = await template.sign(prepared.documentDigest);
+    if (options.timestamper) {
+      const attrs = template.signedAttributes(prepared.documentDigest);
+      const value = await signer.sign(attrs, template.digest);
+      const tsDigest = options.timestamper.digest ?? 'SHA-256';
+      const imprint = createHash(tsDigest.replace('-', '').toLowerCase()).update(value).digest();
+      const token = await options.timestamper.timestamp(imprint, tsDigest);
+      cms = template.assemble(attrs, value, { unsignedAttributes: [{ type: CMS_OID.signatureTimeStampToken, values: [token] }] });
+    } else {
+      cms = await template.sign(prepared.documentDigest);
+    }
   } catch (e) {
     if (e instanceof KysoError) throw e;
     throw new KysoError('SIGN_SIGNER_FAILED', `The signer failed: ${e instanceof Error ? e.message : String(e)}`, { vi: 'Thiết bị hoặc khoá ký báo lỗi khi ký.', cause: e });
