@@ -38,8 +38,25 @@ export type KysoErrorCode =
   | 'TRUST_INVALID'
   // generic I/O
   | 'IO_ERROR'
+  // network (time-stamping and revocation services)
+  | 'NETWORK_TIMEOUT'
+  | 'NETWORK_FAILED'
+  // time-stamping (RFC 3161) and revocation (OCSP, CRL)
+  | 'TSA_FAILED'
+  | 'TSA_UNAVAILABLE'
+  | 'OCSP_FAILED'
+  | 'OCSP_UNAVAILABLE'
+  | 'CRL_FAILED'
+  | 'CRL_UNAVAILABLE'
   // an external tool (certutil, ...) is not installed
-  | 'TOOL_NOT_FOUND';
+  | 'TOOL_NOT_FOUND'
+  // PKCS#11 tokens and HSMs (@kyso/pkcs11)
+  | 'PKCS11_MODULE_NOT_FOUND'
+  | 'PKCS11_TOKEN_NOT_FOUND'
+  | 'PKCS11_PIN_INCORRECT'
+  | 'PKCS11_PIN_LOCKED'
+  | 'PKCS11_MECHANISM_UNSUPPORTED'
+  | 'PKCS11_ERROR';
 
 export interface KysoErrorOptions {
   /** The same message for a Vietnamese reader. */

@@ -12,3 +12,4 @@ export { readPkcs12, readCertificates, readPrivateKey } from './sign/key-files.j
 export type { KeyMaterial } from './sign/key-files.js';
 export * from './diff/index.js';
 export * from './verify/index.js';
+export * from './time/index.js';

@@ -29,3 +29,4 @@ export {
 export type { WriteTestPkiOptions } from './store.js';
 export { createNssDb } from './nss-db.js';
 export type { CreateNssDbOptions } from './nss-db.js';
+export * from './services/index.js';
