@@ -3,6 +3,7 @@ import { registerSign } from './commands/sign.js';
 import { registerCode } from './commands/code.js';
 import { registerTestPki } from './commands/test-pki.js';
 import { registerVerify } from './commands/verify.js';
+import { registerToken } from './commands/token.js';
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here, so
@@ -18,5 +19,6 @@ export function createProgram(): Command {
   registerCode(program);
   registerTestPki(program);
   registerVerify(program);
+  registerToken(program);
   return program;
 }

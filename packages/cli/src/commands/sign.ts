@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { SoftwareSigner, signPdfFile, type DigestAlgorithm, type Signer } from '@kyso/core';
+import { SoftwareSigner, isKysoError, signPdfFile, type DigestAlgorithm, type Signer } from '@kyso/core';
+import { Pkcs11Signer, type KeySelector } from '@kyso/pkcs11';
+import { tokenSelector } from './token.js';
 import { CliError } from '../run.js';
 import { secretFrom } from '../secrets.js';
 
@@ -19,6 +21,11 @@ interface SignOptions {
   digest?: string;
   pss?: boolean;
   resultCode?: string;
+  pkcs11Module?: string;
+  token?: string;
+  tokenSerial?: string;
+  pinEnv?: string;
+  pinFile?: string;
 }
 
 export function registerSign(program: Command): void {
@@ -40,6 +47,11 @@ export function registerSign(program: Command): void {
     .option('--digest <alg>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--pss', 'use RSA-PSS instead of PKCS#1 v1.5 for an RSA key')
     .option('--result-code <code>', 'result code (mã kết quả) to write into /Info and XMP under the signature')
+    .option('--pkcs11-module <path>', 'sign with a PKCS#11 token / HSM: its library; --key is then the key label or hex id (label:, id:, subject: prefixes allowed)')
+    .option('--token <label>', 'PKCS#11 token label (with --pkcs11-module)')
+    .option('--token-serial <serial>', 'PKCS#11 token serial number (instead of --token)')
+    .option('--pin-env <var>', 'environment variable holding the token PIN (with --pkcs11-module)')
+    .option('--pin-file <file>', 'file whose first line is the token PIN (with --pkcs11-module)')
     .action(async (input: string, opts: SignOptions) => {
       const signer = await loadSigner(opts);
       const result = await signPdfFile(input, opts.output, {
@@ -55,7 +67,54 @@ export function registerSign(program: Command): void {
     });
 }
 
-export async function loadSigner(opts: Pick<SignOptions, 'p12' | 'password' | 'passwordEnv' | 'key' | 'cert' | 'chain' | 'pss'>): Promise<Signer> {
+export async function loadSigner(
+  opts: Pick<SignOptions, 'p12' | 'password' | 'passwordEnv' | 'key' | 'cert' | 'chain' | 'pss' | 'pkcs11Module' | 'token' | 'tokenSerial' | 'pinEnv' | 'pinFile'>,
+): Promise<Signer> {
+  if (opts.pkcs11Module !== undefined) {
+    if (opts.p12 || opts.cert || opts.password !== undefined || opts.passwordEnv !== undefined) {
+      throw new CliError('--pkcs11-module signs with a token: do not combine it with --p12, --cert or --password');
+    }
+    if (!opts.key) throw new CliError('--pkcs11-module needs --key <label-or-id> (see "kyso token keys")');
+    const base = {
+      module: opts.pkcs11Module,
+      token: tokenSelector(opts),
+      ...(opts.pinEnv !== undefined ? { pinEnv: opts.pinEnv } : {}),
+      ...(opts.pinFile !== undefined ? { pinFile: opts.pinFile } : {}),
+      ...(opts.pss ? { scheme: 'RSA-PSS' as const } : {}),
+      ...(opts.chain ? { chain: await readInput(opts.chain) } : {}),
+      sessions: 1,
+    };
+    const m = /^(label|id|subject):(.*)$/s.exec(opts.key);
+    let token: Pkcs11Signer;
+    if (m) {
+      token = await Pkcs11Signer.open({ ...base, key: { [m[1]!]: m[2]! } as unknown as KeySelector });
+    } else {
+      try {
+        token = await Pkcs11Signer.open({ ...base, key: { label: opts.key } });
+      } catch (e) {
+        // No key with that label: a hexadecimal value may be a CKA_ID.
+        if (!(isKysoError(e) && e.code === 'KEY_NOT_FOUND' && /^(0x)?[0-9a-f:]+$/i.test(opts.key))) throw e;
+        token = await Pkcs11Signer.open({ ...base, key: { id: opts.key } });
+      }
+    }
+    // One PDF per command: the session closes right after the signature
+    // (the module's exit hook covers a failure before signing).
+    const oneShot: Signer = {
+      certificate: token.certificate,
+      chain: token.chain,
+      signatureAlgorithm: token.signatureAlgorithm,
+      defaultDigest: token.defaultDigest,
+      maxSignatureSize: token.maxSignatureSize,
+      sign: async (data, digest) => {
+        try {
+          return await token.sign(data, digest);
+        } finally {
+          await token.close();
+        }
+      },
+    };
+    return oneShot;
+  }
   const password = secretFrom({ value: opts.password, env: opts.passwordEnv });
   const signerOptions = opts.pss ? { scheme: 'RSA-PSS' as const } : {};
   if (opts.p12) {
