@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { IncrementalWriter, PdfDict, PdfName, PdfReader, PdfRef, PdfStream, type PdfObject } from '../pdf/index.js';
 
-/** Certificates and revocation data (DER) that let a verifier work offline. */
-export interface ValidationData {
-  certificates: Uint8Array[];
-  ocspResponses: Uint8Array[];
-  crls: Uint8Array[];
-}
+import type { ValidationData } from '../time/index.js';
 
 export interface VriEntry {
   /** The DER in the signature's /Contents (without the zero padding): its SHA-1 names the VRI entry. */

@@ -3,6 +3,8 @@ import { open, rename, readFile, unlink } from 'node:fs/promises';
 import { cachedTemplate } from '../cms/sign-detached.js';
 import { OID as CMS_OID } from '../cms/oids.js';
 import { DEFAULT_TOKEN_RESERVE, type Timestamper } from './timestamper.js';
+import { extendPdf, type PadesLevel } from './ltv.js';
+import type { CollectValidationOptions } from '../time/index.js';
 import { KysoError } from '../errors.js';
 import {
   byteRangePlaceholder,
@@ -52,6 +54,13 @@ export interface SignPdfOptions {
    * token as the signature-time-stamp unsigned attribute.
    */
   timestamper?: Timestamper;
+  /**
+   * PAdES level (default B-B, or B-T when a timestamper is given). B-LT and
+   * B-LTA append a DSS (and a document timestamp) after the signature; the
+   * validation data is fetched with `validation` (OCSP, CRL).
+   */
+  level?: PadesLevel;
+  validation?: CollectValidationOptions;
 }
 
 export interface SignPdfResult {
@@ -100,7 +109,16 @@ export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise
 
 export async function signPdfDetailed(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
   const prepared = await signPrepared(pdf, options);
-  return { pdf: Buffer.concat([prepared.original, prepared.update]), fieldName: prepared.fieldName, byteRange: prepared.byteRange };
+  let out: Uint8Array = Buffer.concat([prepared.original, prepared.update]);
+  if (options.level === 'B-LT' || options.level === 'B-LTA') {
+    out = await extendPdf(out, {
+      level: options.level,
+      fields: [prepared.fieldName],
+      ...(options.timestamper ? { timestamper: options.timestamper } : {}),
+      ...(options.validation ? { validation: options.validation } : {}),
+    });
+  }
+  return { pdf: out, fieldName: prepared.fieldName, byteRange: prepared.byteRange };
 }
 
 export interface SignPdfFileResult {
@@ -113,6 +131,9 @@ export interface SignPdfFileResult {
 /** Signs without joining the result: the signed file is `original` followed by `update`. */
 async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<PreparedPdf> {
   const { signer } = options;
+  if (options.level && options.level !== 'B-B' && !options.timestamper) {
+    throw new KysoError('SIGN_OPTIONS_INVALID', `PAdES ${options.level} needs a timestamp authority (timestamper / --tsa).`, { vi: `Mức PAdES ${options.level} cần máy chủ cấp dấu thời gian (timestamper / --tsa).` });
+  }
   if (!signer || typeof signer.sign !== 'function') {
     throw new KysoError('SIGN_OPTIONS_INVALID', 'signPdf needs a signer.', { vi: 'signPdf cần một đối tượng ký (signer).' });
   }
@@ -224,13 +245,23 @@ export async function signPdfFile(input: string, output: string, options: SignPd
   } catch (e) {
     throw new KysoError('IO_ERROR', `Cannot read ${input}: ${(e as Error).message}`, { vi: `Không đọc được tệp ${input}.`, cause: e });
   }
-  const prepared = await signPrepared(pdf, options);
+  let parts: Uint8Array[];
+  let meta: { fieldName: string; byteRange: ByteRange };
+  if (options.level === 'B-LT' || options.level === 'B-LTA') {
+    const r = await signPdfDetailed(pdf, options);
+    parts = [r.pdf];
+    meta = r;
+  } else {
+    const prepared = await signPrepared(pdf, options);
+    parts = [prepared.original, prepared.update];
+    meta = prepared;
+  }
   const tmp = `${output}.kyso-${process.pid}-${Date.now()}.tmp`;
   try {
     // Input and update are written one after the other: a large file is never copied in memory.
     const handle = await open(tmp, 'w');
     try {
-      await handle.writev([prepared.original, prepared.update]);
+      await handle.writev(parts);
     } finally {
       await handle.close();
     }
@@ -239,5 +270,5 @@ export async function signPdfFile(input: string, output: string, options: SignPd
     await unlink(tmp).catch(() => undefined);
     throw new KysoError('IO_ERROR', `Cannot write ${output}: ${(e as Error).message}`, { vi: `Không ghi được tệp ${output}.`, cause: e });
   }
-  return { fieldName: prepared.fieldName, byteRange: prepared.byteRange, size: prepared.original.length + prepared.update.length };
+  return { fieldName: meta.fieldName, byteRange: meta.byteRange, size: parts.reduce((n, p) => n + p.length, 0) };
 }

@@ -1,15 +1,3 @@
-import type { DigestAlgorithm } from './signer.js';
-
-/**
- * Anything that turns a digest into an RFC 3161 timestamp token (the DER
- * ContentInfo): a TSA client over HTTP, a test TSA, a remote service.
- */
-export interface Timestamper {
-  /** Digest algorithm for the message imprint (default SHA-256). */
-  readonly digest?: DigestAlgorithm;
-  /** Upper bound of a token's size in bytes, to size /Contents (default 12 KiB). */
-  readonly maxTokenSize?: number;
-  timestamp(digest: Uint8Array, algorithm: DigestAlgorithm): Promise<Uint8Array>;
-}
-
-export const DEFAULT_TOKEN_RESERVE = 12 * 1024;
+// The Timestamper contract lives with the RFC 3161 client in time/.
+export { DEFAULT_TOKEN_RESERVE } from '../time/timestamper.js';
+export type { Timestamper } from '../time/timestamper.js';

@@ -17,3 +17,7 @@ export { REVOCATION_REASONS } from './revocation-reason.js';
 export type { RevocationReason } from './revocation-reason.js';
 export type { CertificateLike } from './certificate.js';
 export type { TimeDigestName } from './digests.js';
+export { tsaTimestamper, DEFAULT_TOKEN_RESERVE } from './timestamper.js';
+export type { Timestamper, TsaTimestamperOptions } from './timestamper.js';
+export { collectValidationData } from './validation-data.js';
+export type { ValidationData, CollectValidationOptions } from './validation-data.js';

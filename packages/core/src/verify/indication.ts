@@ -13,6 +13,8 @@ export interface DecisionInput {
   hasPoe: boolean;
   now: Date;
   findings: Finding[];
+  /** The certificate was revoked before the best proven signing time. */
+  revokedBeforeSigning: boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export function decide(i: DecisionInput): { indication: Indication; subIndicatio
     if (codes.has('BAD_SIGNATURE') || codes.has('NOT_A_CA') || codes.has('PATH_LENGTH_EXCEEDED')) return indeterminate('CHAIN_CONSTRAINTS_FAILURE');
     return indeterminate('NO_CERTIFICATE_CHAIN_FOUND');
   }
+  if (i.revokedBeforeSigning) return i.hasPoe ? failed('REVOKED') : indeterminate('REVOKED_NO_POE');
   if (codes.has('NOT_YET_VALID')) return indeterminate('NOT_YET_VALID');
   if (codes.has('EXPIRED')) return indeterminate('OUT_OF_BOUNDS_NO_POE');
   if (codes.has('KEY_USAGE')) return indeterminate('CHAIN_CONSTRAINTS_FAILURE');

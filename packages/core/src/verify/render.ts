@@ -24,7 +24,8 @@ const T = {
     NO_SIGNING_CERTIFICATE_FOUND: { vi: 'không tìm thấy chứng thư số của người ký', en: 'the signer certificate is missing' },
     OUT_OF_BOUNDS_NO_POE: { vi: 'chứng thư số đã hết hạn và không có dấu thời gian chứng minh thời điểm ký', en: 'the certificate has expired and no timestamp proves when it signed' },
     NOT_YET_VALID: { vi: 'chứng thư số chưa có hiệu lực', en: 'the certificate is not yet valid' },
-    REVOKED: { vi: 'chứng thư số đã bị thu hồi', en: 'the certificate is revoked' },
+    REVOKED: { vi: 'chứng thư số đã bị thu hồi trước thời điểm ký', en: 'the certificate was revoked before it signed' },
+    REVOKED_NO_POE: { vi: 'chứng thư số đã bị thu hồi và không có dấu thời gian chứng minh ký trước đó', en: 'the certificate is revoked and no timestamp proves it signed before' },
     TRY_LATER: { vi: 'chưa kiểm tra được tình trạng thu hồi', en: 'revocation status could not be checked' },
   },
 } as const;

@@ -16,6 +16,7 @@ export type SubIndication =
   | 'OUT_OF_BOUNDS_NO_POE'
   | 'NOT_YET_VALID'
   | 'REVOKED'
+  | 'REVOKED_NO_POE'
   | 'TRY_LATER';
 
 export interface Finding {

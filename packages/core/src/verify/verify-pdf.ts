@@ -11,7 +11,9 @@ import {
 import { ModificationAnalyzer, modificationLevel, type Modification } from '../diff/index.js';
 import { KysoError } from '../errors.js';
 import { locateDictValues, PdfDict, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../pdf/index.js';
-import { buildChain, describeSigner, TrustStore, type ChainResult } from '../trust/index.js';
+import { buildChain, describeSigner, parseCertificate, TrustStore, type ChainResult } from '../trust/index.js';
+import { httpFetcher, type Fetcher } from '../time/index.js';
+import { embeddedRevocation, evaluateRevocation } from './revocation.js';
 import { decide } from './indication.js';
 import type { ChainReport, Finding, SignatureReport, SignerReport, TimestampReport, VerificationReport } from './report.js';
 import { resultCodeReport } from './result-code.js';
@@ -24,6 +26,12 @@ export interface VerifyPdfOptions {
   trustStore?: TrustStore;
   /** Validate as of this time instead of now. */
   at?: Date;
+  /**
+   * Check revocation online (OCSP, then CRL) for certificates the embedded
+   * data does not cover: true for plain HTTP, or a Fetcher. Off by default:
+   * verification is offline unless asked.
+   */
+  online?: boolean | Fetcher;
 }
 
 const STRUCTURAL_CHAIN_PROBLEMS = new Set([
@@ -55,7 +63,10 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
   const tail = trailingBytes(pdf, reader);
 
   // Document order: by where each signature's covered bytes end.
-  const signatures = fields.map((field) => verifyOne(0, field)).sort((a, b) => (a.signedLength ?? Infinity) - (b.signedLength ?? Infinity) || a.field.localeCompare(b.field));
+  const onlineFetcher: Fetcher | null = options.online === true ? httpFetcher : typeof options.online === 'function' ? options.online : null;
+  const unsorted: SignatureReport[] = [];
+  for (const field of fields) unsorted.push(await verifyOne(0, field));
+  const signatures = unsorted.sort((a, b) => (a.signedLength ?? Infinity) - (b.signedLength ?? Infinity) || a.field.localeCompare(b.field));
   signatures.forEach((s, i) => (s.index = i + 1));
   // Levels from structure (EN 319 142-1): a later document timestamp also
   // gives B-T's proof of existence; DSS validation data gives B-LT; a
@@ -97,7 +108,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     findings,
   };
 
-  function verifyOne(index: number, field: SignatureFieldEntry): SignatureReport {
+  async function verifyOne(index: number, field: SignatureFieldEntry): Promise<SignatureReport> {
     const findings: Finding[] = [];
     const problem = (code: string, message: string, messageVi: string, severity: Finding['severity'] = 'error'): void => {
       findings.push({ code, severity, message, messageVi });
@@ -211,11 +222,19 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     const tokens = cms?.unsignedAttributes.signatureTimeStampTokens ?? [];
     if (kind === 'signature' && cms && tokens.length > 0) {
       sigTs = signatureTimestamp(tokens[0]!, cms.signatureValue);
-      if (sigTs.integrity === 'ok') poe = new Date(sigTs.time);
-      else problem('TIMESTAMP_INVALID', 'The signature timestamp does not verify.', 'Dấu thời gian của chữ ký không hợp lệ.', 'warning');
+      // A timestamp proves the signing time only if it verifies and its TSA is trusted.
+      if (sigTs.integrity === 'ok' && sigTs.chain?.trusted) poe = new Date(sigTs.time);
+      else if (sigTs.integrity !== 'ok') problem('TIMESTAMP_INVALID', 'The signature timestamp does not verify.', 'Dấu thời gian của chữ ký không hợp lệ.', 'warning');
+      else problem('TIMESTAMP_UNTRUSTED', 'The signature timestamp comes from a TSA not trusted under this policy; it does not prove the signing time.', 'Dấu thời gian của chữ ký do máy chủ không được tin cậy theo chính sách này cấp; không chứng minh được thời điểm ký.', 'warning');
     }
     const validationTime = options.at ?? poe ?? now;
-    const chain = signerDer ? chainReport(buildChain(signerDer, { store, extraCerts: [...(cms?.certificates ?? []), ...dssCerts], at: validationTime })) : emptyChain(store.policy, validationTime);
+    const chainResult = signerDer ? buildChain(signerDer, { store, extraCerts: [...(cms?.certificates ?? []), ...dssCerts], at: validationTime }) : null;
+    const chain = chainResult ? chainReport(chainResult) : emptyChain(store.policy, validationTime);
+    const revocation = chainResult && chain.trusted
+      ? await evaluateRevocation(chainResult.path.map((c) => c.der), embeddedRevocation(reader, cms), onlineFetcher, now)
+      : { status: 'unknown' as const, source: null, checkedAt: null, revokedAt: null, note: 'Revocation was not checked: the certificate does not chain to a trusted root.', noteVi: 'Chưa kiểm tra thu hồi: chứng thư số không thuộc chuỗi tin cậy.' };
+    const signingMoment = poe ?? options.at ?? now;
+    const revokedBeforeSigning = revocation.status === 'revoked' && revocation.revokedAt !== null && new Date(revocation.revokedAt) <= signingMoment;
 
     // ---- coverage and modifications ------------------------------------
     let revision: number | null = null;
@@ -257,6 +276,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
       hasPoe: poe !== null,
       now,
       findings,
+      revokedBeforeSigning,
     });
 
     return {
@@ -280,13 +300,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
       padesLevel,
       timestamp: kind === 'timestamp' && docTs ? { time: docTs.genTime.toISOString(), tsa: docTs.tsaName ?? signer?.commonName ?? null, policy: docTs.policy, integrity: integrityOk ? 'ok' : 'broken', chain } : sigTs,
       chain,
-      revocation: {
-        status: 'unknown',
-        source: null,
-        checkedAt: null,
-        note: 'Revocation was not checked: kyso verifies offline and does not yet evaluate embedded revocation data.',
-        noteVi: 'Chưa kiểm tra tình trạng thu hồi chứng thư số: kyso kiểm tra ngoại tuyến và chưa đánh giá dữ liệu thu hồi kèm theo.',
-      },
+      revocation: { status: revocation.status, source: revocation.source, checkedAt: revocation.checkedAt, note: revocation.note, noteVi: revocation.noteVi },
       modification,
       modifications: mods,
       certification: certificationEntry,
@@ -302,6 +316,10 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
         const ok = checkTimestampImprint(ts, [signatureValue]) && tsCheck.signatureOk && tsCheck.digestOk;
         const tsaCert = ts.cms.signerCertificate;
         const tsaChain = tsaCert ? chainReport(buildChain(tsaCert, { store, extraCerts: [...ts.cms.certificates, ...dssCerts], at: ts.genTime, leafKeyUsage: 'any' })) : null;
+        if (tsaChain && tsaCert && !hasTimestampingEku(tsaCert)) {
+          tsaChain.trusted = false;
+          tsaChain.problems.push({ code: 'TSA_EKU', severity: 'error', message: 'The timestamp certificate lacks the timeStamping extended key usage.', messageVi: 'Chứng thư của máy chủ dấu thời gian thiếu mục đích sử dụng timeStamping.' });
+        }
         let tsa = ts.tsaName;
         if (!tsa && tsaCert) {
           try {
@@ -344,6 +362,14 @@ function trailingBytes(pdf: Uint8Array, reader: PdfReader): Modification | null 
     reason: `${n} bytes after the end of the last revision belong to no revision; a viewer that repairs the file may show objects from them.`,
     reasonVi: `${n} byte sau phiên bản cuối cùng không thuộc phiên bản nào; trình xem tự sửa tệp có thể hiển thị các đối tượng trong đó.`,
   };
+}
+
+function hasTimestampingEku(der: Uint8Array): boolean {
+  try {
+    return parseCertificate(der).extendedKeyUsage?.includes('1.3.6.1.5.5.7.3.8') ?? false;
+  } catch {
+    return false;
+  }
 }
 
 function chainReport(r: ChainResult): ChainReport {

@@ -1,0 +1,106 @@
+import { inspectCms, inspectTimestampToken, type CmsInspection } from '../cms/inspect/index.js';
+import { KysoError } from '../errors.js';
+import { PdfDict, PdfReader, PdfRef, PdfString, type PdfObject } from '../pdf/index.js';
+import { collectValidationData, type CollectValidationOptions, type Timestamper, type ValidationData } from '../time/index.js';
+import { addDocumentTimestamp } from './document-timestamp.js';
+import { addDss, type VriEntry } from './dss.js';
+
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+
+export interface ExtendPdfOptions {
+  level: 'B-LT' | 'B-LTA';
+  /** The TSA for the document timestamp (B-LTA). */
+  timestamper?: Timestamper;
+  /** How validation data is fetched (OCSP, CRL); network use is explicit here. */
+  validation?: CollectValidationOptions;
+  /** Only these signature fields (default: every signature and document timestamp). */
+  fields?: readonly string[];
+}
+
+/**
+ * Augments a signed PDF, ours or anyone's: B-LT adds a DSS with the chains
+ * and revocation data of its signatures (and of their timestamps); B-LTA
+ * then adds a document timestamp over everything. Applied to a B-LTA file it
+ * renews it: new validation data for the last timestamp, a new timestamp.
+ */
+export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Promise<Uint8Array> {
+  if (options.level === 'B-LTA' && !options.timestamper) {
+    throw new KysoError('SIGN_OPTIONS_INVALID', 'B-LTA needs a timestamp authority (timestamper / --tsa).', { vi: 'Mức B-LTA cần máy chủ cấp dấu thời gian (timestamper / --tsa).' });
+  }
+  const reader = PdfReader.open(pdf);
+  const entries: VriEntry[] = [];
+  for (const { name, contents } of signatureContents(reader)) {
+    if (options.fields && !options.fields.includes(name)) continue;
+    entries.push({ signatureContents: contents, data: await validationFor(contents, options.validation) });
+  }
+  if (entries.length === 0) {
+    throw new KysoError('SIGN_FIELD_NOT_FOUND', 'The PDF has no signature to extend.', { vi: 'Tệp PDF không có chữ ký nào để bổ sung dữ liệu kiểm tra dài hạn.' });
+  }
+  let out = addDss(pdf, entries);
+  if (options.level === 'B-LTA') out = await addDocumentTimestamp(out, { timestamper: options.timestamper! });
+  return out;
+}
+
+/** Validation data for one signature (or document timestamp) and the TSAs that stamped it. */
+async function validationFor(contents: Uint8Array, options: CollectValidationOptions | undefined): Promise<ValidationData> {
+  const parts: CmsInspection[] = [];
+  let main: CmsInspection;
+  try {
+    main = inspectCms(contents);
+  } catch (e) {
+    if (!(e instanceof KysoError)) throw e;
+    throw new KysoError('CMS_MALFORMED', `A signature in the PDF cannot be read, so it cannot be extended: ${e.message}`, { vi: 'Không đọc được một chữ ký trong tệp nên không bổ sung được dữ liệu cho nó.', cause: e });
+  }
+  parts.push(main);
+  if (main.eContentType === '1.2.840.113549.1.9.16.1.4') parts.splice(0, 1, inspectTimestampToken(contents).cms);
+  for (const token of main.unsignedAttributes.signatureTimeStampTokens) parts.push(inspectTimestampToken(token).cms);
+  const data: ValidationData = { certificates: [], ocspResponses: [], crls: [] };
+  for (const cms of parts) {
+    if (!cms.signerCertificate) continue;
+    const d = await collectValidationData(cms.signerCertificate, cms.certificates, options);
+    data.certificates.push(...d.certificates);
+    data.ocspResponses.push(...d.ocspResponses);
+    data.crls.push(...d.crls);
+  }
+  return data;
+}
+
+/** The /Contents DER of every signed field, trailing zero padding removed. */
+function signatureContents(reader: PdfReader): { name: string; contents: Uint8Array }[] {
+  const out: { name: string; contents: Uint8Array }[] = [];
+  const acroForm = reader.resolve(reader.catalog().get('AcroForm'));
+  if (!(acroForm instanceof PdfDict)) return out;
+  const walk = (list: PdfObject, prefix: string, depth: number): void => {
+    if (!Array.isArray(list) || depth > 32) return;
+    for (const item of list) {
+      const f = reader.resolve(item);
+      if (!(f instanceof PdfDict)) continue;
+      const t = f.get('T');
+      const name = [prefix, t instanceof PdfString ? t.toText() : ''].filter(Boolean).join('.');
+      const kids = reader.resolve(f.get('Kids'));
+      if (Array.isArray(kids)) walk(kids, name, depth + 1);
+      const v = f.get('V');
+      const sig = v instanceof PdfRef ? reader.resolve(v) : undefined;
+      const c = sig instanceof PdfDict ? sig.get('Contents') : undefined;
+      if (c instanceof PdfString && c.bytes.length > 0) out.push({ name, contents: trimDer(c.bytes) });
+    }
+  };
+  walk(reader.resolve(acroForm.get('Fields')), '', 0);
+  return out;
+}
+
+/** The CMS without the zeros that pad /Contents (the VRI key hashes exactly the DER). */
+function trimDer(b: Uint8Array): Uint8Array {
+  if (b[0] !== 0x30 || b.length < 2) return b;
+  const l = b[1]!;
+  if (l === 0x80) {
+    let end = b.length;
+    while (end > 0 && b[end - 1] === 0) end--;
+    return b.subarray(0, Math.min(b.length, end + 2));
+  }
+  if (l < 0x80) return b.subarray(0, 2 + l);
+  const n = l & 0x7f;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
+  return b.subarray(0, Math.min(b.length, 2 + n + len));
+}
