@@ -3,6 +3,7 @@ import { registerSign } from './commands/sign.js';
 import { registerCode } from './commands/code.js';
 import { registerTestPki } from './commands/test-pki.js';
 import { registerVerify } from './commands/verify.js';
+import { registerExtend } from './commands/extend.js';
 import { registerToken } from './commands/token.js';
 
 /**
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerCode(program);
   registerTestPki(program);
   registerVerify(program);
+  registerExtend(program);
   registerToken(program);
   return program;
 }

@@ -13,3 +13,4 @@ export type { KeyMaterial } from './sign/key-files.js';
 export * from './diff/index.js';
 export * from './verify/index.js';
 export * from './time/index.js';
+export * from './appearance/index.js';

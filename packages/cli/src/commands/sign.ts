@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { SoftwareSigner, isKysoError, signPdfFile, type DigestAlgorithm, type Signer } from '@kyso/core';
+import { SoftwareSigner, isKysoError, signPdfFile, tsaTimestamper, type DigestAlgorithm, type PadesLevel, type Signer, type Timestamper } from '@kyso/core';
 import { Pkcs11Signer, type KeySelector } from '@kyso/pkcs11';
 import { tokenSelector } from './token.js';
 import { CliError } from '../run.js';
@@ -26,12 +26,15 @@ interface SignOptions {
   tokenSerial?: string;
   pinEnv?: string;
   pinFile?: string;
+  level?: string;
+  tsa?: string;
+  timeout?: string;
 }
 
 export function registerSign(program: Command): void {
   program
     .command('sign')
-    .description('Ký một tệp PDF (PAdES B-B) / sign a PDF (PAdES B-B)')
+    .description('Ký một tệp PDF (PAdES) / sign a PDF (PAdES)')
     .argument('<input>', 'PDF to sign')
     .requiredOption('-o, --output <file>', 'signed PDF to write')
     .option('--p12 <file>', 'PKCS#12 (.p12/.pfx) holding the key and certificate')
@@ -46,6 +49,9 @@ export function registerSign(program: Command): void {
     .option('--field <name>', 'signature field name (default: next free SignatureN)')
     .option('--digest <alg>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--pss', 'use RSA-PSS instead of PKCS#1 v1.5 for an RSA key')
+    .option('--level <level>', 'PAdES level: B-B (default), B-T, B-LT or B-LTA', 'B-B')
+    .option('--tsa <url>', 'RFC 3161 timestamp authority (needed from B-T up)')
+    .option('--timeout <ms>', 'network timeout for the TSA, OCSP and CRL requests', '10000')
     .option('--result-code <code>', 'result code (mã kết quả) to write into /Info and XMP under the signature')
     .option('--pkcs11-module <path>', 'sign with a PKCS#11 token / HSM: its library; --key is then the key label or hex id (label:, id:, subject: prefixes allowed)')
     .option('--token <label>', 'PKCS#11 token label (with --pkcs11-module)')
@@ -53,9 +59,13 @@ export function registerSign(program: Command): void {
     .option('--pin-env <var>', 'environment variable holding the token PIN (with --pkcs11-module)')
     .option('--pin-file <file>', 'file whose first line is the token PIN (with --pkcs11-module)')
     .action(async (input: string, opts: SignOptions) => {
+      const level = parseLevel(opts.level);
+      const ltv = ltvOptions(opts, level);
       const signer = await loadSigner(opts);
       const result = await signPdfFile(input, opts.output, {
         signer,
+        level,
+        ...ltv,
         digest: parseDigest(opts.digest),
         ...(opts.reason ? { reason: opts.reason } : {}),
         ...(opts.location ? { location: opts.location } : {}),
@@ -65,6 +75,23 @@ export function registerSign(program: Command): void {
       });
       process.stdout.write(`Đã ký / signed: ${opts.output} (field ${result.fieldName})\n`);
     });
+}
+
+export function parseLevel(level: string | undefined): PadesLevel {
+  const l = (level ?? 'B-B').toUpperCase();
+  if (l === 'B-B' || l === 'B-T' || l === 'B-LT' || l === 'B-LTA') return l;
+  throw new CliError(`unknown level "${level}": use B-B, B-T, B-LT or B-LTA`, 64);
+}
+
+/** The TSA and validation-data options a level needs, from --tsa and --timeout. */
+export function ltvOptions(opts: { tsa?: string; timeout?: string }, level: PadesLevel): { timestamper?: Timestamper; validation?: { timeoutMs: number } } {
+  const timeoutMs = Number(opts.timeout ?? '10000');
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout "${opts.timeout}" is not a positive number of milliseconds`, 64);
+  if (level !== 'B-B' && !opts.tsa) throw new CliError(`level ${level} needs --tsa <url>`, 64);
+  return {
+    ...(opts.tsa ? { timestamper: tsaTimestamper({ url: opts.tsa, timeoutMs }) } : {}),
+    validation: { timeoutMs },
+  };
 }
 
 export async function loadSigner(

@@ -11,6 +11,7 @@ interface VerifyOptions {
   lang?: string;
   extract?: string;
   output?: string;
+  online?: boolean;
 }
 
 /** Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 the file cannot be read. */
@@ -25,6 +26,7 @@ export function registerVerify(program: Command): void {
     .option('--policy <name>', 'trust policy: bcy (BCY roots only) or vn (BCY + national roots)')
     .option('--trust <pem>', 'trust the roots in this PEM file or directory (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--at <iso-time>', 'validate as of this time')
+    .option('--online', 'check revocation online (OCSP, CRL) where the file embeds no data')
     .option('--lang <vi|en>', 'language of the text report', 'vi')
     .option('--extract <n>', 'write the revision signature n signed (1-based) to --output')
     .option('-o, --output <file>', 'where --extract writes')
@@ -47,7 +49,7 @@ export function registerVerify(program: Command): void {
       const trustStore = await buildStore(opts);
       let report: VerificationReport;
       try {
-        report = await verifyPdf(pdf, { ...(trustStore ? { trustStore } : { policy: (opts.policy as 'bcy' | 'vn' | undefined) ?? 'bcy' }), ...(at ? { at } : {}) });
+        report = await verifyPdf(pdf, { ...(trustStore ? { trustStore } : { policy: (opts.policy as 'bcy' | 'vn' | undefined) ?? 'bcy' }), ...(at ? { at } : {}), ...(opts.online ? { online: true } : {}) });
       } catch (e) {
         if (!isKysoError(e)) throw e;
         if (opts.json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);

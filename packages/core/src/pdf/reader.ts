@@ -2,7 +2,7 @@ import { KysoError } from '../errors.js';
 import { decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
 import { indexOfBytes, lastIndexOfBytes, latin1, malformed, PdfParser } from './parser.js';
-import { parseSection, sectionKindAt, xrefBroken, type XrefEntry, type XrefSection } from './xref.js';
+import { MAX_OBJECT_NUMBER, parseSection, sectionKindAt, xrefBroken, type XrefEntry, type XrefSection } from './xref.js';
 
 /**
  * One revision of the document: the original file or one incremental
@@ -16,6 +16,11 @@ export interface Revision {
   readonly trailer: PdfDict;
   /** Offset just past this revision's %%EOF line: the bytes [0, endOffset) are this revision. */
   readonly endOffset: number;
+  /**
+   * Offset just past the "%%EOF" marker itself. A file that ended without a
+   * final line break was signed up to here; the break belongs to the next update.
+   */
+  readonly eofOffset: number;
   /** Sections of this revision, most authoritative first (hybrid and linearized files have two). */
   readonly sections: readonly XrefSection[];
 }
@@ -112,8 +117,15 @@ export class PdfReader {
       });
     }
     this.revisions = this.groupRevisions(chain, hidden);
+    // New objects must be numbered above every object any section defines,
+    // whatever /Size claims: a missing, small or absurd /Size would
+    // otherwise make an update overwrite existing objects.
     let size = 0;
-    for (const s of chain) size = Math.max(size, s.trailer.getNumber('Size') ?? 0);
+    for (const s of chain) {
+      const claimed = s.trailer.getNumber('Size');
+      if (claimed !== undefined && Number.isInteger(claimed) && claimed >= 0 && claimed <= MAX_OBJECT_NUMBER) size = Math.max(size, claimed);
+      size = Math.max(size, s.upperBound);
+    }
     this.size = size;
   }
 
@@ -268,7 +280,7 @@ export class PdfReader {
 
   /** Finds the revision whose bytes end exactly at `end` (a signature's covered length), if any. */
   revisionEndingAt(end: number): Revision | undefined {
-    return this.revisions.find((r) => r.endOffset === end);
+    return this.revisions.find((r) => end >= r.eofOffset && end <= r.endOffset);
   }
 
   // ---------------------------------------------------------------------
@@ -312,6 +324,7 @@ export class PdfReader {
       if (!(s instanceof PdfStream) || s.dict.getName('Type') !== 'ObjStm') throw malformed(`object ${stmNum} is not an object stream`);
       const n = s.dict.getNumber('N') ?? 0;
       const first = s.dict.getNumber('First') ?? 0;
+      if (!Number.isInteger(first) || first < 0) throw malformed(`object stream ${stmNum} has a bad /First`);
       const data = decodeStream(s);
       const p = new PdfParser(data, 0);
       const offsets = new Map<number, number>();
@@ -398,13 +411,15 @@ export class PdfReader {
       const sectionEnd = Math.max(floor, ...g.map((s) => s.end));
       const eof = indexOfBytes(this.bytes, EOF_MARK, sectionEnd);
       let endOffset = this.bytes.length;
+      let eofOffset = this.bytes.length;
       if (eof >= 0) {
         endOffset = eof + EOF_MARK.length;
+        eofOffset = endOffset;
         if (this.bytes[endOffset] === 0x0d) endOffset++;
         if (this.bytes[endOffset] === 0x0a) endOffset++;
       }
       floor = endOffset;
-      revisions.push({ index, xrefOffset: primary.offset, kind: primary.kind, trailer: primary.trailer, endOffset, sections: g });
+      revisions.push({ index, xrefOffset: primary.offset, kind: primary.kind, trailer: primary.trailer, endOffset, eofOffset, sections: g });
     });
     return revisions;
   }

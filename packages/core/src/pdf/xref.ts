@@ -24,9 +24,11 @@ export interface XrefSection {
   lookup(num: number): XrefEntry | undefined;
   /** Every object number this section defines (free ones too). */
   numbers(): number[];
+  /** One more than the highest object number this section defines (0 if none), without reading entries. */
+  readonly upperBound: number;
 }
 
-const MAX_OBJECT_NUMBER = 50_000_000;
+export const MAX_OBJECT_NUMBER = 50_000_000;
 
 interface Subsection {
   start: number;
@@ -83,6 +85,10 @@ export class XrefTable implements XrefSection {
     const out: number[] = [];
     for (const s of this.subsections) for (let i = 0; i < s.count; i++) out.push(s.start + i);
     return out;
+  }
+
+  get upperBound(): number {
+    return Math.max(0, ...this.subsections.filter((s) => s.count > 0).map((s) => s.start + s.count));
   }
 
   private readEntry(at: number): XrefEntry {
@@ -145,7 +151,7 @@ export class XrefStream implements XrefSection {
     const idxRaw = dict.get('Index');
     let index: number[];
     if (idxRaw === undefined) index = [0, size];
-    else if (Array.isArray(idxRaw) && idxRaw.length % 2 === 0 && idxRaw.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) index = idxRaw as number[];
+    else if (Array.isArray(idxRaw) && idxRaw.length % 2 === 0 && idxRaw.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= MAX_OBJECT_NUMBER)) index = idxRaw as number[];
     else throw xrefBroken('cross-reference stream has a bad /Index');
     const data = decodeStream(obj);
     const rowLen = w[0] + w[1] + w[2];
@@ -171,6 +177,12 @@ export class XrefStream implements XrefSection {
     const out: number[] = [];
     for (let i = 0; i < this.index.length; i += 2) for (let k = 0; k < this.index[i + 1]!; k++) out.push(this.index[i]! + k);
     return out;
+  }
+
+  get upperBound(): number {
+    let max = 0;
+    for (let i = 0; i < this.index.length; i += 2) if (this.index[i + 1]! > 0) max = Math.max(max, this.index[i]! + this.index[i + 1]!);
+    return max;
   }
 
   private readRow(at: number): XrefEntry | undefined {

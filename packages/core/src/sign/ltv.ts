@@ -1,6 +1,7 @@
+import * as asn1js from 'asn1js';
 import { inspectCms, inspectTimestampToken, type CmsInspection } from '../cms/inspect/index.js';
 import { KysoError } from '../errors.js';
-import { PdfDict, PdfReader, PdfRef, PdfString, type PdfObject } from '../pdf/index.js';
+import { PdfDict, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../pdf/index.js';
 import { collectValidationData, type CollectValidationOptions, type Timestamper, type ValidationData } from '../time/index.js';
 import { addDocumentTimestamp } from './document-timestamp.js';
 import { addDss, type VriEntry } from './dss.js';
@@ -28,10 +29,11 @@ export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Pro
     throw new KysoError('SIGN_OPTIONS_INVALID', 'B-LTA needs a timestamp authority (timestamper / --tsa).', { vi: 'Mức B-LTA cần máy chủ cấp dấu thời gian (timestamper / --tsa).' });
   }
   const reader = PdfReader.open(pdf);
+  const known = dssCertificates(reader);
   const entries: VriEntry[] = [];
   for (const { name, contents } of signatureContents(reader)) {
     if (options.fields && !options.fields.includes(name)) continue;
-    entries.push({ signatureContents: contents, data: await validationFor(contents, options.validation) });
+    entries.push({ signatureContents: contents, data: await validationFor(contents, known, options.validation) });
   }
   if (entries.length === 0) {
     throw new KysoError('SIGN_FIELD_NOT_FOUND', 'The PDF has no signature to extend.', { vi: 'Tệp PDF không có chữ ký nào để bổ sung dữ liệu kiểm tra dài hạn.' });
@@ -42,7 +44,7 @@ export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Pro
 }
 
 /** Validation data for one signature (or document timestamp) and the TSAs that stamped it. */
-async function validationFor(contents: Uint8Array, options: CollectValidationOptions | undefined): Promise<ValidationData> {
+async function validationFor(contents: Uint8Array, known: readonly Uint8Array[], options: CollectValidationOptions | undefined): Promise<ValidationData> {
   const parts: CmsInspection[] = [];
   let main: CmsInspection;
   try {
@@ -55,14 +57,32 @@ async function validationFor(contents: Uint8Array, options: CollectValidationOpt
   if (main.eContentType === '1.2.840.113549.1.9.16.1.4') parts.splice(0, 1, inspectTimestampToken(contents).cms);
   for (const token of main.unsignedAttributes.signatureTimeStampTokens) parts.push(inspectTimestampToken(token).cms);
   const data: ValidationData = { certificates: [], ocspResponses: [], crls: [] };
+  // A TSA token often carries only the TSA's certificate; the signature's own chain may hold its issuers.
+  const pool = [...parts.flatMap((p) => p.certificates), ...known];
   for (const cms of parts) {
     if (!cms.signerCertificate) continue;
-    const d = await collectValidationData(cms.signerCertificate, cms.certificates, options);
+    const d = await collectValidationData(cms.signerCertificate, pool, options);
     data.certificates.push(...d.certificates);
     data.ocspResponses.push(...d.ocspResponses);
     data.crls.push(...d.crls);
   }
   return data;
+}
+
+/** Certificates already in the document's DSS (they complete chains of later timestamps). */
+function dssCertificates(reader: PdfReader): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  try {
+    const dss = reader.resolve(reader.catalog().get('DSS'));
+    const certs = dss instanceof PdfDict ? reader.resolve(dss.get('Certs')) : null;
+    for (const c of Array.isArray(certs) ? certs : []) {
+      const s = reader.resolve(c);
+      if (s instanceof PdfStream) out.push(reader.streamData(s));
+    }
+  } catch {
+    // no usable DSS: chains come from the signatures alone
+  }
+  return out;
 }
 
 /** The /Contents DER of every signed field, trailing zero padding removed. */
@@ -89,18 +109,8 @@ function signatureContents(reader: PdfReader): { name: string; contents: Uint8Ar
   return out;
 }
 
-/** The CMS without the zeros that pad /Contents (the VRI key hashes exactly the DER). */
+/** The CMS without the zeros that pad /Contents (the VRI key hashes exactly the CMS), BER or DER. */
 function trimDer(b: Uint8Array): Uint8Array {
-  if (b[0] !== 0x30 || b.length < 2) return b;
-  const l = b[1]!;
-  if (l === 0x80) {
-    let end = b.length;
-    while (end > 0 && b[end - 1] === 0) end--;
-    return b.subarray(0, Math.min(b.length, end + 2));
-  }
-  if (l < 0x80) return b.subarray(0, 2 + l);
-  const n = l & 0x7f;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
-  return b.subarray(0, Math.min(b.length, 2 + n + len));
+  const parsed = asn1js.fromBER(b);
+  return parsed.offset > 0 && parsed.offset <= b.length ? b.subarray(0, parsed.offset) : b;
 }

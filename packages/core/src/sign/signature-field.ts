@@ -32,11 +32,10 @@ export function addSignatureField(
   let acroForm: PdfDict;
   let acroFormRef: PdfRef | undefined;
   let acroFormDirty = false;
-  if (afEntry instanceof PdfRef) {
-    const o = reader.resolve(afEntry);
-    acroForm = o instanceof PdfDict ? o.clone() : new PdfDict();
+  const afResolved = afEntry instanceof PdfRef ? reader.resolve(afEntry) : undefined;
+  if (afEntry instanceof PdfRef && afResolved instanceof PdfDict) {
+    acroForm = afResolved.clone();
     acroFormRef = afEntry;
-    if (!(o instanceof PdfDict)) acroFormDirty = true;
   } else if (afEntry instanceof PdfDict) {
     acroForm = afEntry.clone();
   } else {

@@ -38,6 +38,8 @@ export interface CertificateParts {
   keyUsage: Set<number> | null;
   /** OCSP URLs from Authority Information Access. */
   ocspUrls: string[];
+  /** caIssuers URLs from Authority Information Access (where the issuer's certificate is published). */
+  caIssuersUrls: string[];
   /** CRL distribution point URLs (full names, URI form). */
   crlUrls: string[];
   node: NodeX509;
@@ -49,6 +51,7 @@ export const OID_KP_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 const OID_KU = '2.5.29.15';
 const OID_AIA = '1.3.6.1.5.5.7.1.1';
 const OID_AD_OCSP = '1.3.6.1.5.5.7.48.1';
+const OID_AD_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
 const OID_CRL_DP = '2.5.29.31';
 
 function bad(message: string, vi: string, cause?: unknown): KysoError {
@@ -142,6 +145,7 @@ function parse(der: Uint8Array): CertificateParts {
     extKeyUsageCritical: eku?.critical ?? false,
     keyUsage,
     ocspUrls: accessUrls(extensions.get(OID_AIA)?.value),
+    caIssuersUrls: accessUrls(extensions.get(OID_AIA)?.value, OID_AD_CA_ISSUERS),
     crlUrls: crlUrls(extensions.get(OID_CRL_DP)?.value),
     node: new NodeX509(Buffer.from(bytes)),
   };
@@ -152,12 +156,12 @@ function uriOf(n: import('../cms/inspect/der.js').Node): string | null {
   return isContext(n, 6) && !n.idBlock.isConstructed ? Buffer.from(contentOf(n)).toString('latin1') : null;
 }
 
-function accessUrls(value: Uint8Array | undefined): string[] {
+function accessUrls(value: Uint8Array | undefined, method = OID_AD_OCSP): string[] {
   if (!value) return [];
   const out: string[] = [];
   for (const ad of expectSequence(parseDer(value, 'AIA').node, 'AuthorityInfoAccess')) {
     const p = expectSequence(ad, 'AccessDescription');
-    if (oidOf(p[0], 'accessMethod') !== OID_AD_OCSP || !p[1]) continue;
+    if (oidOf(p[0], 'accessMethod') !== method || !p[1]) continue;
     const u = uriOf(p[1]);
     if (u) out.push(u);
   }

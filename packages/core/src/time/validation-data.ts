@@ -1,8 +1,8 @@
 import { KysoError } from '../errors.js';
-import { buildChain, TrustStore, type ParsedCertificate } from '../trust/index.js';
+import { buildChain, parseCertificate, TrustStore, type ParsedCertificate } from '../trust/index.js';
 import { certificateParts } from './certificate.js';
 import { fetchCrl } from './crl.js';
-import type { Fetcher } from './fetcher.js';
+import { httpFetcher, type Fetcher } from './fetcher.js';
 import { checkOcsp } from './ocsp-client.js';
 import type { ResponseCache } from './response-cache.js';
 
@@ -11,6 +11,13 @@ export interface ValidationData {
   certificates: Uint8Array[];
   ocspResponses: Uint8Array[];
   crls: Uint8Array[];
+}
+
+/** DER or PEM certificate(s) as published at a caIssuers URL. */
+function certificatesIn(body: Uint8Array): Uint8Array[] {
+  const text = Buffer.from(body).toString('latin1');
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) return [body];
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
 }
 
 export interface CollectValidationOptions {
@@ -28,8 +35,40 @@ export interface CollectValidationOptions {
  * an LT file with holes would not validate.
  */
 export async function collectValidationData(leaf: Uint8Array, candidates: readonly Uint8Array[], options: CollectValidationOptions = {}): Promise<ValidationData> {
-  const store = options.store ?? TrustStore.forPolicy('vn');
-  const chain = buildChain(leaf, { store, extraCerts: [...candidates], leafKeyUsage: 'any' }).path;
+  // Any self-signed certificate at hand may end the chain here: this is
+  // collecting evidence, not deciding trust (the verifier does that).
+  const base = options.store ?? TrustStore.forPolicy('vn');
+  const local = new TrustStore('ltv');
+  for (const c of [...base.all(), ...candidates]) {
+    try {
+      const parsed = c instanceof Uint8Array ? parseCertificate(c) : c;
+      if (Buffer.compare(Buffer.from(parsed.subject.raw), Buffer.from(parsed.issuer.raw)) === 0) local.addAnchors(parsed);
+      else local.addIntermediates(parsed);
+    } catch {
+      // not a certificate we can read: no help for the chain
+    }
+  }
+  let chain = buildChain(leaf, { store: local, leafKeyUsage: 'any' }).path;
+  // Missing issuers are fetched from the AIA caIssuers URL, as validators do.
+  for (let hops = 0; hops < 4 && chain.length > 0; hops++) {
+    const last = chain[chain.length - 1]!;
+    if (Buffer.compare(Buffer.from(last.subject.raw), Buffer.from(last.issuer.raw)) === 0) break;
+    const url = certificateParts(last.der).caIssuersUrls[0];
+    if (!url) break;
+    try {
+      const body = await (options.fetcher ?? httpFetcher)(url, { method: 'GET', timeoutMs: options.timeoutMs ?? 10_000, maxBytes: 1 << 20 });
+      for (const der of certificatesIn(body)) {
+        const parsed = parseCertificate(der);
+        if (Buffer.compare(Buffer.from(parsed.subject.raw), Buffer.from(parsed.issuer.raw)) === 0) local.addAnchors(parsed);
+        else local.addIntermediates(parsed);
+      }
+    } catch {
+      break;
+    }
+    const next = buildChain(leaf, { store: local, leafKeyUsage: 'any' }).path;
+    if (next.length <= chain.length) break;
+    chain = next;
+  }
   const path: Uint8Array[] = chain.length ? chain.map((c: ParsedCertificate) => c.der) : [leaf];
   const data: ValidationData = { certificates: [...path], ocspResponses: [], crls: [] };
   for (let i = 0; i + 1 < path.length || (i === 0 && path.length === 1); i++) {
@@ -49,7 +88,8 @@ export async function collectValidationData(leaf: Uint8Array, candidates: readon
         const r = await checkOcsp(cert, issuer, common);
         data.ocspResponses.push(r.responseDer);
         if (r.responderCert && !r.responderIsIssuer) data.certificates.push(r.responderCert);
-        done = true;
+        // "unknown" proves nothing: fall back to the CRL as well.
+        done = r.status !== 'unknown';
       } catch (e) {
         lastError = e;
       }

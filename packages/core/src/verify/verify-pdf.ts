@@ -227,20 +227,21 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
       else if (sigTs.integrity !== 'ok') problem('TIMESTAMP_INVALID', 'The signature timestamp does not verify.', 'Dấu thời gian của chữ ký không hợp lệ.', 'warning');
       else problem('TIMESTAMP_UNTRUSTED', 'The signature timestamp comes from a TSA not trusted under this policy; it does not prove the signing time.', 'Dấu thời gian của chữ ký do máy chủ không được tin cậy theo chính sách này cấp; không chứng minh được thời điểm ký.', 'warning');
     }
-    const validationTime = options.at ?? poe ?? now;
+    // Certificates are checked when the signature was provably made, else at the validation time.
+    const validationTime = poe && poe <= now ? poe : now;
     const chainResult = signerDer ? buildChain(signerDer, { store, extraCerts: [...(cms?.certificates ?? []), ...dssCerts], at: validationTime }) : null;
     const chain = chainResult ? chainReport(chainResult) : emptyChain(store.policy, validationTime);
     const revocation = chainResult && chain.trusted
       ? await evaluateRevocation(chainResult.path.map((c) => c.der), embeddedRevocation(reader, cms), onlineFetcher, now)
       : { status: 'unknown' as const, source: null, checkedAt: null, revokedAt: null, note: 'Revocation was not checked: the certificate does not chain to a trusted root.', noteVi: 'Chưa kiểm tra thu hồi: chứng thư số không thuộc chuỗi tin cậy.' };
-    const signingMoment = poe ?? options.at ?? now;
+    const signingMoment = poe ?? now;
     const revokedBeforeSigning = revocation.status === 'revoked' && revocation.revokedAt !== null && new Date(revocation.revokedAt) <= signingMoment;
 
     // ---- coverage and modifications ------------------------------------
     let revision: number | null = null;
     const mods: Modification[] = [];
     if (signedLength !== null && signedLength <= pdf.length) {
-      const exact = reader.revisions.find((r) => r.endOffset === signedLength);
+      const exact = reader.revisionEndingAt(signedLength);
       const containing = reader.revisions.find((r) => r.endOffset >= signedLength!);
       if (exact) revision = exact.index;
       else if (containing) {
@@ -315,7 +316,8 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
         const tsCheck = checkCmsSignature(ts.cms, null);
         const ok = checkTimestampImprint(ts, [signatureValue]) && tsCheck.signatureOk && tsCheck.digestOk;
         const tsaCert = ts.cms.signerCertificate;
-        const tsaChain = tsaCert ? chainReport(buildChain(tsaCert, { store, extraCerts: [...ts.cms.certificates, ...dssCerts], at: ts.genTime, leafKeyUsage: 'any' })) : null;
+        // The token often carries only the TSA's own certificate; its issuers may be in the signature or the DSS.
+        const tsaChain = tsaCert ? chainReport(buildChain(tsaCert, { store, extraCerts: [...ts.cms.certificates, ...(cms?.certificates ?? []), ...dssCerts], at: ts.genTime, leafKeyUsage: 'any' })) : null;
         if (tsaChain && tsaCert && !hasTimestampingEku(tsaCert)) {
           tsaChain.trusted = false;
           tsaChain.problems.push({ code: 'TSA_EKU', severity: 'error', message: 'The timestamp certificate lacks the timeStamping extended key usage.', messageVi: 'Chứng thư của máy chủ dấu thời gian thiếu mục đích sử dụng timeStamping.' });

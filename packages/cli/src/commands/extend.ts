@@ -1,0 +1,44 @@
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { extendPdf } from '@kyso/core';
+import { CliError } from '../run.js';
+import { ltvOptions, parseLevel } from './sign.js';
+
+interface ExtendOptions {
+  output: string;
+  level: string;
+  tsa?: string;
+  timeout?: string;
+}
+
+export function registerExtend(program: Command): void {
+  program
+    .command('extend')
+    .description('Bổ sung dữ liệu kiểm tra dài hạn (B-LT, B-LTA) / add long-term validation data to a signed PDF')
+    .argument('<input>', 'signed PDF (ours or anyone\'s)')
+    .requiredOption('-o, --output <file>', 'extended PDF to write')
+    .option('--level <level>', 'B-LT or B-LTA', 'B-LTA')
+    .option('--tsa <url>', 'RFC 3161 timestamp authority (for B-LTA)')
+    .option('--timeout <ms>', 'network timeout for TSA, OCSP and CRL requests', '10000')
+    .action(async (input: string, opts: ExtendOptions) => {
+      const level = parseLevel(opts.level);
+      if (level !== 'B-LT' && level !== 'B-LTA') throw new CliError('extend takes --level B-LT or B-LTA', 64);
+      const { timestamper, validation } = ltvOptions({ ...(opts.tsa ? { tsa: opts.tsa } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) }, level === 'B-LT' ? 'B-B' : level);
+      let pdf: Buffer;
+      try {
+        pdf = await readFile(input);
+      } catch (e) {
+        throw new CliError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const out = await extendPdf(pdf, { level, ...(timestamper ? { timestamper } : {}), ...(validation ? { validation } : {}) });
+      const tmp = `${opts.output}.kyso-${process.pid}.tmp`;
+      try {
+        await writeFile(tmp, out);
+        await rename(tmp, opts.output);
+      } catch (e) {
+        await unlink(tmp).catch(() => undefined);
+        throw new CliError(`cannot write ${opts.output}: ${(e as Error).message}`);
+      }
+      process.stdout.write(`Đã bổ sung / extended to ${level}: ${opts.output}\n`);
+    });
+}
