@@ -7,14 +7,14 @@ import { createNssDb } from '@kyso/core/testing';
 import { pdfsig, qpdfCheck } from '../packages/core/test/helpers/external-tools.js';
 
 describe('examples/visible-signature.ts', () => {
-  it('stamps the statement, draws signature, seal and copy stamp, and both signatures stay valid', async () => {
+  it('stamps the statement, then the officer and the agency sign visibly, and both signatures stay valid', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kyso-example-visible-'));
     const stdout = execFileSync('node', ['--import', 'tsx', join(__dirname, 'visible-signature.ts'), dir], { encoding: 'utf8', cwd: join(__dirname, '..') });
-    expect(stdout).toMatch(/revisions: 5/);
+    expect(stdout).toMatch(/revisions: 4/);
     const file = join(dir, 'visible-signature.pdf');
     expect(qpdfCheck(file).ok).toBe(true);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).normalize('NFC').replace(/\s+/g, ' ');
-    for (const s of ['SAO Y', 'ỦY BAN NHÂN DÂN XÃ PHƯỚC LỘC', '2024-02-02T14:34:45+07:00', 'Chứng thực bản sao đúng với bản chính', 'Người ký: Lê Thị Ánh Tuyết', 'Ngày 02 tháng 02 năm 2024']) {
+    for (const s of ['Chứng thực bản sao đúng với bản chính', 'Người ký: Nguyễn Văn Ánh', 'Thời gian ký: 02.02.2024 14:34:45 +07:00', 'Ngày 02 tháng 02 năm 2024']) {
       expect(text).toContain(s);
     }
     const nss = join(dir, 'nssdb');

@@ -4,6 +4,8 @@ import { cachedTemplate } from '../cms/sign-detached.js';
 import { OID as CMS_OID } from '../cms/oids.js';
 import { DEFAULT_TOKEN_RESERVE, type Timestamper } from './timestamper.js';
 import { extendPdf, type PadesLevel } from './ltv.js';
+import { embedAppearance, renderAppearance, type AppearanceInput, type AppearanceLayout, type AppearancePlacement, type LayoutName, type RenderedAppearance } from '../appearance/index.js';
+import { describeSigner } from '../trust/index.js';
 import type { CollectValidationOptions } from '../time/index.js';
 import { KysoError } from '../errors.js';
 import {
@@ -61,6 +63,18 @@ export interface SignPdfOptions {
    */
   level?: PadesLevel;
   validation?: CollectValidationOptions;
+  /**
+   * A visible signature (Decree 30/2020 layouts: personal, seal, copy,
+   * attachment, text, or your own). Text fields not given (name, email,
+   * agency, time) are read from the signer's certificate and the signing time.
+   */
+  appearance?: SignatureAppearance | RenderedAppearance;
+}
+
+export interface SignatureAppearance {
+  layout: AppearanceLayout | LayoutName;
+  data?: AppearanceInput;
+  placement?: AppearancePlacement;
 }
 
 export interface SignPdfResult {
@@ -89,7 +103,7 @@ export interface PreparedPdf {
   readonly documentDigest: Uint8Array;
 }
 
-export interface PrepareOptions extends Omit<SignPdfOptions, 'signer'> {
+export interface PrepareOptions extends Omit<SignPdfOptions, 'signer' | 'appearance'> {
   /** Bytes to reserve for the DER CMS. */
   contentsCapacity: number;
   /**
@@ -97,6 +111,8 @@ export interface PrepareOptions extends Omit<SignPdfOptions, 'signer'> {
    * /ETSI.RFC3161) instead of a signature. Allowed even under DocMDP P=1.
    */
   documentTimestamp?: boolean;
+  /** A visible appearance already rendered (preparePdf is synchronous). */
+  appearance?: RenderedAppearance;
 }
 
 /**
@@ -138,8 +154,11 @@ async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<P
     throw new KysoError('SIGN_OPTIONS_INVALID', 'signPdf needs a signer.', { vi: 'signPdf cần một đối tượng ký (signer).' });
   }
   const template = cachedTemplate(signer, options.digest);
+  const signingTime = options.signingTime ?? new Date();
+  const appearance = options.appearance && !('pdf' in options.appearance) ? await renderFor(pdf, signer, signingTime, options.appearance) : options.appearance;
   const tokenReserve = options.timestamper ? (options.timestamper.maxTokenSize ?? DEFAULT_TOKEN_RESERVE) : 0;
-  const prepared = preparePdf(pdf, { ...options, digest: template.digest, contentsCapacity: template.maxSize(tokenReserve) + (options.reserveBytes ?? 0) });
+  const { appearance: _unused, ...rest } = options;
+  const prepared = preparePdf(pdf, { ...rest, signingTime, ...(appearance ? { appearance } : {}), digest: template.digest, contentsCapacity: template.maxSize(tokenReserve) + (options.reserveBytes ?? 0) });
   let cms: Uint8Array;
   try {
     if (options.timestamper) {
@@ -190,7 +209,7 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   if (options.contactInfo) sig.set('ContactInfo', PdfString.fromText(options.contactInfo));
   writer.set(sigRef, sig);
   if (options.resultCode !== undefined) writeResultCode(reader, writer, options.resultCode);
-  const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.placement);
+  const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.appearance ? embedAppearance(writer, options.appearance) : options.placement);
 
   const written = writer.write();
   const update = Buffer.from(written.appended.buffer, written.appended.byteOffset, written.appended.byteLength);
@@ -212,6 +231,23 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
 export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Array {
   fillHole(prepared, cms);
   return Buffer.concat([prepared.original, prepared.update]);
+}
+
+/** Renders a visible appearance, filling the signer's identity from its certificate. */
+async function renderFor(pdf: Uint8Array, signer: Signer, signingTime: Date, a: SignatureAppearance): Promise<RenderedAppearance> {
+  let identity: Partial<AppearanceInput> = {};
+  try {
+    const id = describeSigner(signer.certificate);
+    identity = {
+      ...(id.commonName ? { commonName: id.commonName } : {}),
+      ...(id.email ? { email: id.email } : {}),
+      ...(id.organization ? { organization: id.organization } : {}),
+      organizationalUnits: id.organizationalUnits,
+    };
+  } catch {
+    // an unreadable certificate leaves the text to the caller's data
+  }
+  return renderAppearance(pdf, a.layout, { ...identity, signingTime, ...a.data }, a.placement);
 }
 
 /** Writes the DER CMS into the hole of the prepared update, in place. */
