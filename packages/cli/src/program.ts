@@ -5,6 +5,8 @@ import { registerTestPki } from './commands/test-pki.js';
 import { registerVerify } from './commands/verify.js';
 import { registerExtend } from './commands/extend.js';
 import { registerToken } from './commands/token.js';
+import { registerServe } from './commands/serve.js';
+import { registerCertifyCopy } from './commands/certify-copy.js';
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here, so
@@ -22,5 +24,7 @@ export function createProgram(): Command {
   registerVerify(program);
   registerExtend(program);
   registerToken(program);
+  registerServe(program);
+  registerCertifyCopy(program);
   return program;
 }

@@ -14,3 +14,4 @@ export * from './diff/index.js';
 export * from './verify/index.js';
 export * from './time/index.js';
 export * from './appearance/index.js';
+export * from './workflow/index.js';

@@ -41,6 +41,15 @@ export function renderReport(report: VerificationReport, lang: Lang = 'vi'): str
     const by = rc.signedBy.length ? (lang === 'vi' ? `được ký bởi chữ ký #${rc.signedBy.join(', #')}` : `signed by signature #${rc.signedBy.join(', #')}`) : lang === 'vi' ? 'KHÔNG được chữ ký nào xác nhận' : 'NOT covered by any signature';
     lines.push(`${lang === 'vi' ? 'Mã kết quả' : 'Result code'}: ${rc.value} (${by})`);
   }
+  if (report.certifiedCopy) {
+    const c = report.certifiedCopy;
+    const who = (i: number | null): string => (i === null ? '—' : `#${i}`);
+    lines.push(
+      lang === 'vi'
+        ? `Bản sao chứng thực: số ${c.certificationNumber}, quyển ${c.book}; người thực hiện ${who(c.officer)}, cơ quan ${who(c.agency)}${c.complete ? '' : ' (CHƯA ĐẦY ĐỦ)'}`
+        : `Certified copy: number ${c.certificationNumber}, book ${c.book}; officer ${who(c.officer)}, agency ${who(c.agency)}${c.complete ? '' : ' (INCOMPLETE)'}`,
+    );
+  }
   for (const f of report.findings) lines.push(`  ! ${lang === 'vi' ? f.messageVi : f.message}`);
   for (const s of report.signatures) lines.push('', ...renderSignature(s, lang));
   if (report.modifications.length > 0) {

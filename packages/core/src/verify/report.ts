@@ -127,6 +127,24 @@ export interface ResultCodeReport {
   signedBy: number[];
 }
 
+/** A certified copy's facts (kyso XMP), with the officer's and the agency's signatures. */
+export interface CertifiedCopyReport {
+  /** Số chứng thực. */
+  certificationNumber: number;
+  /** Quyển số, e.g. `02/2024-SCTĐT/BS`. */
+  book: string;
+  /** The result code, when a signature covers it. */
+  resultCode: string | null;
+  /** Signatures whose signed revision states this number and book. */
+  signedBy: number[];
+  /** Index of the officer's signature (personal certificate), or null. */
+  officer: number | null;
+  /** Index of the agency's signature (organisation certificate), or null. */
+  agency: number | null;
+  /** Number, book and result code signed by the officer and then by the agency. */
+  complete: boolean;
+}
+
 export interface VerificationReport {
   /** 'valid' only when every signature is TOTAL_PASSED and nothing suspicious changed. */
   verdict: 'valid' | 'indeterminate' | 'invalid';
@@ -140,5 +158,7 @@ export interface VerificationReport {
   modifications: Modification[];
   /** The certified copy's result code, when the document carries one. */
   resultCode: ResultCodeReport | null;
+  /** The certified-copy facts (number, book, officer and agency signatures), when the document states them. */
+  certifiedCopy?: CertifiedCopyReport | null;
   findings: Finding[];
 }

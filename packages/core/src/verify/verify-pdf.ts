@@ -17,6 +17,7 @@ import { embeddedRevocation, evaluateRevocation } from './revocation.js';
 import { decide } from './indication.js';
 import type { ChainReport, Finding, SignatureReport, SignerReport, TimestampReport, VerificationReport } from './report.js';
 import { resultCodeReport } from './result-code.js';
+import { certifiedCopyReport } from './certified-copy.js';
 import { signatureFields, type SignatureFieldEntry } from './signature-fields.js';
 
 export interface VerifyPdfOptions {
@@ -105,6 +106,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     modification: docLevel,
     modifications: docMods,
     resultCode,
+    certifiedCopy: certifiedCopyReport(pdf, reader, signatures, resultCode),
     findings,
   };
 

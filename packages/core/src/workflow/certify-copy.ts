@@ -1,0 +1,306 @@
+/**
+ * The certified electronic copy (chứng thực bản sao điện tử từ bản chính) in
+ * one call, in the order the law and the viewers need:
+ *
+ * 1. reserve the certification number (book, per agency per year) and the
+ *    result code `<owner>.KQ.G15.000021.<ddmmyyyy>` in the codes store,
+ *    idempotently by the request key;
+ * 2. build the PDF from the scans when they are images;
+ * 3. stamp the certification statement with that number and book;
+ * 4. draw a QR code of the result code (or a verification URL) by the
+ *    statement, and record number and book in XMP, before any signature;
+ * 5. the officer signs (personal layout, result code in XMP and /Info under
+ *    the signature); 6. the agency seals over the officer's signature;
+ * 7. optionally extend to B-LT / B-LTA;
+ * 8. confirm the numbers.
+ *
+ * Any failure voids the reserved numbers (they stay in the ledger and are
+ * never reused) and returns no document.
+ */
+import { createHash } from 'node:crypto';
+import { pageBox, stampCertificationStatementDetailed, type AppearanceLayout, type FontSet, type Rect } from '../appearance/index.js';
+import { CodeAllocator, vietnamDate, type IssuedCertNumber, type IssuedResultCode } from '../codes/index.js';
+import { KysoError, isKysoError } from '../errors.js';
+import { IncrementalWriter, PdfReader } from '../pdf/index.js';
+import { extendPdf, type PadesLevel } from '../sign/ltv.js';
+import { signPdf } from '../sign/sign-pdf.js';
+import type { Signer } from '../sign/signer.js';
+import type { Timestamper } from '../sign/timestamper.js';
+import type { CollectValidationOptions } from '../time/index.js';
+import { describeSigner } from '../trust/index.js';
+import { writeCertifiedCopyXmp } from './certified-copy-metadata.js';
+import { addQrCode, QR_CAPTION_HEIGHT } from './qr-stamp.js';
+import { scanKind, scansToPdf, type ScansToPdfOptions } from './scans-to-pdf.js';
+
+export interface CertifyCopySigner {
+  signer: Signer;
+  /** Signature field name (default `CanBoChungThuc` for the officer, `CoQuan` for the agency). */
+  fieldName?: string;
+  /**
+   * The officer's handwritten signature (transparent PNG; without it the
+   * officer's block is text only), or the agency's seal (without it the
+   * agency's signature is invisible).
+   */
+  image?: Uint8Array;
+  /** Another layout than `personal` (officer) or `seal` (agency). */
+  layout?: AppearanceLayout;
+  reason?: string;
+  location?: string;
+}
+
+export interface CertifyCopyOptions {
+  /** The codes store's allocator. */
+  codes: CodeAllocator;
+  /** Idempotency key of this request: a retry with the same key gets the same numbers. */
+  requestKey: string;
+  /** The certifying agency's identifier code (counter of certification numbers). */
+  agency: string;
+  /** Book number (quyển số). */
+  book: number;
+  /** The document owner's identifier (CCCD, CMND, tax code, or zeros). */
+  owner: string;
+  /** Result type (default `G15.000021`, bản sao được chứng thực từ bản chính). */
+  resultType?: string;
+  /**
+   * Suffix of the result code, a template with {ddmmyyyy}, {number},
+   * {book}, {year}. Default `{ddmmyyyy}` (the certification date, as in the
+   * official example). One owner gets one code per suffix: when one
+   * citizen has several copies certified the same day, use e.g.
+   * `{ddmmyyyy}-{number}`.
+   */
+  resultSuffix?: string;
+  /** The case code (mã hồ sơ) the copy belongs to, recorded as is. */
+  caseCode?: string;
+  officer: CertifyCopySigner & {
+    /** Name under the statement (default the certificate's CN). */
+    name?: string;
+  };
+  agencySeal: CertifyCopySigner;
+  /** Certification and signing time (default now). */
+  signedAt?: Date;
+  /** Who asks, in the codes ledger. */
+  actor?: string;
+  /** Building a PDF from images. */
+  scans?: ScansToPdfOptions;
+  /** The statement's template, book type, extra fields, placement, fonts. */
+  statement?: { template?: AppearanceLayout; bookType?: string; fields?: Record<string, string | number>; placement?: 'auto' | 'new-page'; fonts?: FontSet };
+  /**
+   * The QR code next to the statement (default on, holding the result
+   * code). `url`: a verification URL instead, `{code}` replaced by the
+   * result code (appended as `?code=` when absent). `false`: none.
+   */
+  qr?: false | { url?: string; size?: number };
+  /** PAdES level of both signatures (default B-B; B-T and up need `timestamper`). */
+  level?: PadesLevel;
+  timestamper?: Timestamper;
+  validation?: CollectValidationOptions;
+}
+
+export interface CertifiedCopyRecord {
+  certificationNumber: number;
+  book: number;
+  /** e.g. `02/2024-SCTĐT/BS`. */
+  bookLabel: string;
+  year: number;
+  resultCode: string;
+  caseCode?: string;
+  /** Signature field names. */
+  fields: { officer: string; agency: string };
+  /** Page (0-based) and rectangles of what was drawn. */
+  layout: { page: number; statement: Rect; officer: Rect; qr: Rect | null };
+  sha256: {
+    /** Of each input file, in order. */
+    inputs: string[];
+    /** Of the unsigned copy the statement was stamped on (the single PDF given, or the PDF built from the scans). */
+    input: string;
+    output: string;
+  };
+  signedAt: Date;
+}
+
+export interface CertifiedCopy {
+  pdf: Uint8Array;
+  record: CertifiedCopyRecord;
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+function fail(message: string, vi: string): KysoError {
+  return new KysoError('SIGN_OPTIONS_INVALID', message, { vi });
+}
+
+/** Makes one certified copy. See the file comment for the steps. */
+export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], options: CertifyCopyOptions): Promise<CertifiedCopy> {
+  const inputs = input instanceof Uint8Array ? [input] : [...input];
+  if (inputs.length === 0) throw fail('certifyCopy needs at least one scan or PDF.', 'Cần ít nhất một bản quét hoặc tệp PDF.');
+  if (!options.requestKey) throw fail('certifyCopy needs a request key (idempotency).', 'Cần khóa yêu cầu (chống cấp số trùng).');
+  if (options.level && options.level !== 'B-B' && !options.timestamper) {
+    throw fail(`PAdES ${options.level} needs a timestamp authority (timestamper).`, `Mức PAdES ${options.level} cần máy chủ cấp dấu thời gian.`);
+  }
+  // Cheap checks before anything is reserved.
+  const kinds = inputs.map(scanKind);
+  const signedAt = options.signedAt ?? new Date();
+  const actor = options.actor !== undefined ? { actor: options.actor } : {};
+  const codes = options.codes;
+
+  // 1. Reserve.
+  let cert: IssuedCertNumber | undefined;
+  let result: IssuedResultCode | undefined;
+  try {
+    [cert] = await codes.certNumbers(options.agency, options.book, { ...actor, idempotencyKey: `${options.requestKey}#cert` });
+    refuseVoided(cert!.state, options.requestKey);
+    const d = vietnamDate(signedAt);
+    const dd = String(d.day).padStart(2, '0');
+    const mm = String(d.month).padStart(2, '0');
+    const suffix = (options.resultSuffix ?? '{ddmmyyyy}')
+      .replace(/\{ddmmyyyy\}/g, `${dd}${mm}${d.year}`)
+      .replace(/\{number\}/g, String(cert!.number))
+      .replace(/\{book\}/g, String(cert!.book))
+      .replace(/\{year\}/g, String(cert!.year));
+    result = await codes.resultCode({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix }, { ...actor, idempotencyKey: `${options.requestKey}#result` });
+    refuseVoided(result.state, options.requestKey);
+
+    const made = await makeCopy(inputs, kinds, cert!, result.code, signedAt, options);
+
+    // 8. Confirm.
+    await codes.confirmCertNumber(options.agency, cert!.year, cert!.number, actor);
+    await codes.confirmResultCode(result.code, actor);
+    return {
+      pdf: made.pdf,
+      record: {
+        certificationNumber: cert!.number,
+        book: cert!.book,
+        bookLabel: cert!.bookLabel,
+        year: cert!.year,
+        resultCode: result.code,
+        ...(options.caseCode !== undefined ? { caseCode: options.caseCode } : {}),
+        fields: made.fields,
+        layout: made.layout,
+        sha256: { inputs: inputs.map(sha256), input: sha256(made.unsigned), output: sha256(made.pdf) },
+        signedAt,
+      },
+    };
+  } catch (e) {
+    const reason = `certify-copy failed: ${isKysoError(e) ? e.code : e instanceof Error ? e.message : String(e)}`.slice(0, 500);
+    const by = { ...actor, reason };
+    if (cert) await codes.voidCertNumber(options.agency, cert.year, cert.number, by).catch(() => undefined);
+    if (result) await codes.voidResultCode(result.code, by).catch(() => undefined);
+    throw e;
+  }
+}
+
+function refuseVoided(state: string, key: string): void {
+  if (state === 'voided') {
+    throw new KysoError('CODE_STATE', `Request ${key} failed before and its numbers were voided: use a new request key.`, {
+      vi: `Yêu cầu ${key} đã thất bại trước đó và các số đã bị hủy: hãy dùng khóa yêu cầu mới.`,
+    });
+  }
+}
+
+async function makeCopy(inputs: Uint8Array[], kinds: string[], cert: IssuedCertNumber, resultCode: string, signedAt: Date, options: CertifyCopyOptions) {
+  // 2. The PDF.
+  const unsigned = inputs.length === 1 && kinds[0] === 'pdf' ? inputs[0]! : await scansToPdf(inputs, options.scans);
+
+  // 3. The statement.
+  const officerName = options.officer.name ?? commonName(options.officer.signer) ?? '';
+  const st = options.statement ?? {};
+  const stamped = await stampCertificationStatementDetailed(unsigned, {
+    number: cert.number,
+    book: String(cert.book).padStart(2, '0'),
+    year: cert.year,
+    date: signedAt,
+    officerName,
+    ...(st.bookType !== undefined ? { bookType: st.bookType } : {}),
+    ...(st.template ? { template: st.template } : {}),
+    ...(st.fields ? { fields: st.fields } : {}),
+    ...(st.placement ? { placement: st.placement } : {}),
+    ...(st.fonts ? { fonts: st.fonts } : {}),
+  });
+  const [sx1, sy1, sx2] = stamped.rect;
+  const officerRect: Rect = [Math.max(36, sx1 - 250), sy1, Math.max(266, sx1 - 20), sy1 + 110];
+
+  // 4. QR code and XMP facts, one update, still before any signature.
+  const reader = PdfReader.open(stamped.pdf);
+  const writer = new IncrementalWriter(reader);
+  writeCertifiedCopyXmp(reader, writer, { number: cert.number, bookLabel: cert.bookLabel });
+  let qrRect: Rect | null = null;
+  if (options.qr !== false) {
+    const size = options.qr?.size ?? 96;
+    const box = pageBox(reader, stamped.page);
+    const total = size + QR_CAPTION_HEIGHT;
+    let x = sx2 - size;
+    let y = sy1 - 12 - total;
+    if (y < box[1] + 18) {
+      // No room under the statement: left of the officer's signature, else the page's lower-left corner.
+      x = officerRect[0] - 12 - size;
+      y = sy1;
+      if (x < box[0] + 18) [x, y] = [box[0] + 18, box[1] + 18];
+    }
+    const url = options.qr?.url;
+    const text = url ? (url.includes('{code}') ? url.replace(/\{code\}/g, encodeURIComponent(resultCode)) : `${url}${url.includes('?') ? '&' : '?'}code=${encodeURIComponent(resultCode)}`) : resultCode;
+    addQrCode(reader, writer, { text, page: stamped.page, x, y, size, caption: resultCode });
+    qrRect = [x, y, x + size, y + total];
+  }
+  const prepared = Buffer.concat([stamped.pdf, writer.write().appended]);
+
+  // 5. The officer.
+  const levelled = options.level && options.level !== 'B-B';
+  const tsa = levelled && options.timestamper ? { timestamper: options.timestamper } : {};
+  const officer = options.officer;
+  const officerField = officer.fieldName ?? 'CanBoChungThuc';
+  const byOfficer = await signPdf(prepared, {
+    signer: officer.signer,
+    fieldName: officerField,
+    reason: officer.reason ?? 'Chứng thực bản sao đúng với bản chính',
+    ...(officer.location ? { location: officer.location } : {}),
+    signingTime: signedAt,
+    resultCode,
+    ...tsa,
+    appearance: {
+      layout: officer.layout ?? (officer.image ? 'personal' : 'text'),
+      data: officer.image ? { images: { signature: officer.image } } : {},
+      placement: { page: stamped.page, rect: officerRect },
+    },
+  });
+
+  // 6. The agency, its seal over the left third of the officer's signature.
+  const seal = options.agencySeal;
+  const agencyField = seal.fieldName ?? 'CoQuan';
+  let pdf = await signPdf(byOfficer, {
+    signer: seal.signer,
+    fieldName: agencyField,
+    ...(seal.reason ? { reason: seal.reason } : {}),
+    ...(seal.location ? { location: seal.location } : {}),
+    signingTime: signedAt,
+    ...tsa,
+    // Without a seal image (and no layout of the caller's) the agency's signature is invisible.
+    ...(seal.image || seal.layout
+      ? {
+          appearance: {
+            layout: seal.layout ?? 'seal',
+            data: seal.image ? { images: { seal: seal.image } } : {},
+            placement: { over: { page: stamped.page, rect: officerRect } },
+          },
+        }
+      : { placement: { page: stamped.page } }),
+  });
+
+  // 7. Long-term validation data for both signatures.
+  if (options.level === 'B-LT' || options.level === 'B-LTA') {
+    pdf = await extendPdf(pdf, {
+      level: options.level,
+      fields: [officerField, agencyField],
+      ...(options.timestamper ? { timestamper: options.timestamper } : {}),
+      ...(options.validation ? { validation: options.validation } : {}),
+    });
+  }
+  return { pdf, unsigned, fields: { officer: officerField, agency: agencyField }, layout: { page: stamped.page, statement: stamped.rect, officer: officerRect, qr: qrRect } };
+}
+
+function commonName(signer: Signer): string | undefined {
+  try {
+    return describeSigner(signer.certificate).commonName ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Signer } from '@kyso/core';
+
+/** What an API key may do. */
+export const OPERATIONS = ['sign', 'verify', 'codes', 'audit'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** A PKCS#12 file for development; the password comes from an environment variable or a file. */
+export interface P12SignerConfig {
+  p12: string;
+  passwordEnv?: string;
+  passwordFile?: string;
+}
+
+/** A key on a PKCS#11 token or HSM (production). */
+export interface Pkcs11SignerConfig {
+  pkcs11: {
+    module: string;
+    /** Token label (or give tokenSerial). */
+    token?: string;
+    tokenSerial?: string;
+    /** Key label, or `id:<hex>` / `subject:<text>`. */
+    key: string;
+    pinEnv?: string;
+    pinFile?: string;
+    /** PEM file of the issuing CAs, if the token holds none. */
+    chain?: string;
+    sessions?: number;
+  };
+}
+
+export interface IdentityConfig {
+  /** The name clients use (`?identity=`). */
+  name: string;
+  /** The agency code (mã định danh cơ quan) whose codes this identity may issue. */
+  agency: string;
+  /** How to reach the key; or a ready `Signer` when embedding the server. */
+  signer: P12SignerConfig | Pkcs11SignerConfig | Signer;
+}
+
+export interface ApiKeyConfig {
+  id: string;
+  /** Hex SHA-256 of the key (`kyso`'s `hashApiKey`, or `printf %s KEY | sha256sum`). */
+  sha256: string;
+  identities: string[];
+  operations: Operation[];
+}
+
+export interface ServerConfig {
+  /** Default 127.0.0.1. */
+  host: string;
+  /** Default 8080; 0 picks a free port. */
+  port: number;
+  /** SQLite files (codes, audit, keys) and dev-mode material. Default ./kyso-data. */
+  dataDir: string;
+  /** PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema (default public). */
+  databaseSchema?: string;
+  /** Largest PDF accepted, bytes (default 50 MiB). */
+  bodyLimit: number;
+  /** Signatures and verifications run at once (default 8). */
+  maxConcurrent: number;
+  /** Requests allowed to wait beyond that before 429 (default 64). */
+  maxQueue: number;
+  /** Anyone may call POST /v1/verify and use the page at / (default true). */
+  publicVerify: boolean;
+  identities: IdentityConfig[];
+  apiKeys: ApiKeyConfig[];
+  trust: {
+    /** Default policy of /v1/verify (default bcy). */
+    policy: 'bcy' | 'vn';
+    /** PEM text or files of further roots to trust (e.g. the dev TEST root). */
+    extraRoots: string[];
+  };
+  /** RFC 3161 TSA for levels B-T and up. */
+  tsa?: { url: string; timeoutMs?: number };
+}
+
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust'>> & { trust?: Partial<ServerConfig['trust']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function isSigner(v: unknown): v is Signer {
+  return typeof v === 'object' && v !== null && typeof (v as Signer).sign === 'function';
+}
+
+/** Fills defaults and checks everything; throws ConfigError listing every problem. */
+export function resolveConfig(input: ServerConfigInput): ServerConfig {
+  const p: string[] = [];
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'publicVerify', 'identities', 'apiKeys', 'trust', 'tsa']);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
+  for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
+  const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
+    if (v === undefined) return def;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      p.push(`${name} must be an integer from ${min} to ${max}`);
+      return def;
+    }
+    return v;
+  };
+  const str = (name: string, v: unknown): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0) {
+      p.push(`${name} must be a non-empty string`);
+      return undefined;
+    }
+    return v;
+  };
+  const cfg: ServerConfig = {
+    host: str('host', input.host) ?? '127.0.0.1',
+    port: int('port', input.port, 8080, 0, 65535),
+    dataDir: resolve(str('dataDir', input.dataDir) ?? './kyso-data'),
+    bodyLimit: int('bodyLimit', input.bodyLimit, 50 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    maxConcurrent: int('maxConcurrent', input.maxConcurrent, 8, 1, 1024),
+    maxQueue: int('maxQueue', input.maxQueue, 64, 0, 100_000),
+    publicVerify: input.publicVerify === undefined ? true : input.publicVerify === true,
+    identities: [],
+    apiKeys: [],
+    trust: { policy: 'bcy', extraRoots: [] },
+  };
+  if (input.publicVerify !== undefined && typeof input.publicVerify !== 'boolean') p.push('publicVerify must be true or false');
+  const db = str('databaseUrl', input.databaseUrl);
+  if (db) {
+    if (!/^postgres(ql)?:\/\//.test(db)) p.push('databaseUrl must start with postgres://');
+    cfg.databaseUrl = db;
+  }
+  const schema = str('databaseSchema', input.databaseSchema);
+  if (schema) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/.test(schema)) p.push('databaseSchema must be a plain SQL identifier');
+    cfg.databaseSchema = schema;
+  }
+  if (input.trust !== undefined) {
+    const t = input.trust;
+    if (t.policy !== undefined && t.policy !== 'bcy' && t.policy !== 'vn') p.push('trust.policy must be "bcy" or "vn"');
+    else if (t.policy) cfg.trust.policy = t.policy;
+    if (t.extraRoots !== undefined) {
+      if (!Array.isArray(t.extraRoots) || t.extraRoots.some((r) => typeof r !== 'string')) p.push('trust.extraRoots must be a list of PEM files or PEM text');
+      else cfg.trust.extraRoots = t.extraRoots;
+    }
+  }
+  if (input.tsa !== undefined) {
+    if (typeof input.tsa !== 'object' || input.tsa === null || typeof input.tsa.url !== 'string' || !/^https?:\/\//.test(input.tsa.url)) p.push('tsa.url must be an http(s) URL');
+    else cfg.tsa = { url: input.tsa.url, ...(input.tsa.timeoutMs !== undefined ? { timeoutMs: int('tsa.timeoutMs', input.tsa.timeoutMs, 10_000, 100, 600_000) } : {}) };
+  }
+
+  const ids = input.identities ?? [];
+  if (!Array.isArray(ids)) p.push('identities must be a list');
+  const names = new Set<string>();
+  for (const [i, id] of (Array.isArray(ids) ? ids : []).entries()) {
+    const where = `identities[${i}]`;
+    if (typeof id !== 'object' || id === null) {
+      p.push(`${where} must be an object`);
+      continue;
+    }
+    if (typeof id.name !== 'string' || !NAME.test(id.name)) p.push(`${where}.name must be 1-64 letters, digits, ".", "_" or "-"`);
+    else if (names.has(id.name)) p.push(`${where}.name "${id.name}" is used twice`);
+    else names.add(id.name);
+    if (typeof id.agency !== 'string' || id.agency.length === 0 || id.agency.length > 64) p.push(`${where}.agency must be an agency code`);
+    const s = id.signer as unknown;
+    if (isSigner(s)) {
+      /* embedded use */
+    } else if (typeof s === 'object' && s !== null && 'p12' in s) {
+      const c = s as P12SignerConfig;
+      if (typeof c.p12 !== 'string' || !c.p12) p.push(`${where}.signer.p12 must be a file path`);
+      if ((c.passwordEnv === undefined) === (c.passwordFile === undefined)) p.push(`${where}.signer needs exactly one of passwordEnv, passwordFile (never the password itself)`);
+      if ('password' in (s as object)) p.push(`${where}.signer.password is not accepted: use passwordEnv or passwordFile`);
+    } else if (typeof s === 'object' && s !== null && 'pkcs11' in s) {
+      const c = (s as Pkcs11SignerConfig).pkcs11;
+      if (typeof c !== 'object' || c === null) p.push(`${where}.signer.pkcs11 must be an object`);
+      else {
+        if (typeof c.module !== 'string' || !c.module) p.push(`${where}.signer.pkcs11.module must be the path of the PKCS#11 library`);
+        if ((c.token === undefined) === (c.tokenSerial === undefined)) p.push(`${where}.signer.pkcs11 needs exactly one of token, tokenSerial`);
+        if (typeof c.key !== 'string' || !c.key) p.push(`${where}.signer.pkcs11.key must be a key label (or id:<hex>, subject:<text>)`);
+        if ((c.pinEnv === undefined) === (c.pinFile === undefined)) p.push(`${where}.signer.pkcs11 needs exactly one of pinEnv, pinFile (never the PIN itself)`);
+        if ('pin' in c) p.push(`${where}.signer.pkcs11.pin is not accepted: use pinEnv or pinFile`);
+      }
+    } else p.push(`${where}.signer must be { p12, passwordEnv } or { pkcs11: { module, token, key, pinEnv } }`);
+    cfg.identities.push(id);
+  }
+
+  const keys = input.apiKeys ?? [];
+  if (!Array.isArray(keys)) p.push('apiKeys must be a list');
+  const keyIds = new Set<string>();
+  const hashes = new Set<string>();
+  for (const [i, k] of (Array.isArray(keys) ? keys : []).entries()) {
+    const where = `apiKeys[${i}]`;
+    if (typeof k !== 'object' || k === null) {
+      p.push(`${where} must be an object`);
+      continue;
+    }
+    if ('key' in k) p.push(`${where}.key is not accepted: store only sha256 (the SHA-256 of the key, hex)`);
+    if (typeof k.id !== 'string' || !NAME.test(k.id)) p.push(`${where}.id must be 1-64 letters, digits, ".", "_" or "-"`);
+    else if (keyIds.has(k.id)) p.push(`${where}.id "${k.id}" is used twice`);
+    else keyIds.add(k.id);
+    if (typeof k.sha256 !== 'string' || !HEX64.test(k.sha256)) p.push(`${where}.sha256 must be 64 lower-case hex digits`);
+    else if (hashes.has(k.sha256)) p.push(`${where} has the same key as another`);
+    else hashes.add(k.sha256);
+    if (!Array.isArray(k.identities) || k.identities.some((n) => typeof n !== 'string')) p.push(`${where}.identities must be a list of identity names`);
+    else for (const n of k.identities) if (!names.has(n)) p.push(`${where}.identities names "${n}", which is not an identity`);
+    if (!Array.isArray(k.operations) || k.operations.some((o) => !(OPERATIONS as readonly string[]).includes(o))) p.push(`${where}.operations must be a list of ${OPERATIONS.join(', ')}`);
+    cfg.apiKeys.push(k);
+  }
+  if (p.length) throw new ConfigError(p);
+  return cfg;
+}
+
+/**
+ * Reads a JSON configuration file, resolves its relative paths against the
+ * file's directory, then applies the environment: KYSO_HOST, KYSO_PORT,
+ * KYSO_DATA_DIR, DATABASE_URL, KYSO_DATABASE_SCHEMA.
+ */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): ServerConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
+  if (/\.ya?ml$/i.test(file)) throw new ConfigError([`${file}: YAML configuration is not supported yet; use JSON`]);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([`${file} is not valid JSON: ${(e as Error).message}`]);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError([`${file} must hold a JSON object`]);
+  const base = dirname(resolve(file));
+  const abs = (f: string) => (isAbsolute(f) ? f : resolve(base, f));
+  const c = raw as ServerConfigInput;
+  if (typeof c.dataDir === 'string') c.dataDir = abs(c.dataDir);
+  for (const id of Array.isArray(c.identities) ? c.identities : []) {
+    const s = id?.signer as unknown as Record<string, unknown> | undefined;
+    if (s && typeof s.p12 === 'string') s.p12 = abs(s.p12);
+    if (s && typeof s.passwordFile === 'string') s.passwordFile = abs(s.passwordFile);
+    const k = s?.pkcs11 as Record<string, unknown> | undefined;
+    if (k && typeof k.pinFile === 'string') k.pinFile = abs(k.pinFile);
+    if (k && typeof k.chain === 'string') k.chain = abs(k.chain);
+  }
+  if (c.trust && Array.isArray(c.trust.extraRoots)) c.trust.extraRoots = c.trust.extraRoots.map((r) => (typeof r === 'string' && !r.includes('-----BEGIN') ? abs(r) : r));
+  return applyEnv(c, env);
+}
+
+export function applyEnv(c: ServerConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfigInput {
+  const out = { ...c };
+  if (env.KYSO_HOST) out.host = env.KYSO_HOST;
+  if (env.KYSO_PORT) {
+    const n = Number(env.KYSO_PORT);
+    if (!Number.isInteger(n)) throw new ConfigError([`KYSO_PORT "${env.KYSO_PORT}" is not a port number`]);
+    out.port = n;
+  }
+  if (env.KYSO_DATA_DIR) out.dataDir = resolve(env.KYSO_DATA_DIR);
+  if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  if (env.KYSO_DATABASE_SCHEMA) out.databaseSchema = env.KYSO_DATABASE_SCHEMA;
+  return out;
+}

@@ -1,0 +1,267 @@
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CodeAllocator, openSequenceStore, TrustStore, type SequenceStore } from '@kyso/core';
+import { readFileSync } from 'node:fs';
+import { resolveConfig, type Operation, type ServerConfig, type ServerConfigInput } from './config.js';
+import { errors, HttpError, toErrorResponse } from './errors.js';
+import { openIdentities, type Identity } from './identities.js';
+import { Limiter } from './limiter.js';
+import { sha256Hex, type AuditRecord } from './audit.js';
+import { openServerStore } from './store/open-server-store.js';
+import type { ApiKeyRecord, ServerStore } from './store/server-store.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { registerSignRoutes } from './routes/sign.js';
+import { registerVerifyRoutes } from './routes/verify.js';
+import { registerCodeRoutes } from './routes/codes.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerPage } from './routes/page.js';
+import { collectOpenApi } from './routes/openapi.js';
+
+export interface CreateServerOptions {
+  /** Where fastify's JSON log lines go (default: no logging). */
+  logStream?: NodeJS.WritableStream;
+  logLevel?: string;
+}
+
+/** What a request accumulates for its audit record. */
+export interface RequestContext {
+  key?: ApiKeyRecord;
+  identity?: string;
+  code?: string;
+  field?: string;
+  auditId?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    kyso: RequestContext;
+  }
+  /** OpenAPI fields, read by /openapi.json. */
+  interface FastifySchema {
+    summary?: string;
+    description?: string;
+    tags?: readonly string[];
+    security?: readonly Record<string, readonly string[]>[];
+  }
+  interface FastifyContextConfig {
+    /** The operation recorded in the audit log; routes without one are not audited. */
+    audit?: string;
+    /** The permission an API key needs; `verify` is public when publicVerify is on. */
+    operation?: Operation;
+    /** A PDF body: not described by a JSON schema. */
+    pdfBody?: boolean;
+  }
+}
+
+export interface ServerContext {
+  config: ServerConfig;
+  store: ServerStore;
+  sequences: SequenceStore;
+  codes: CodeAllocator;
+  identities: Map<string, Identity>;
+  trustStore: TrustStore | undefined;
+  limiter: Limiter;
+  metrics: Metrics;
+  /** Finds the identity a request may use, or throws 400/403. */
+  identityFor(req: FastifyRequest, name: string | undefined): Identity;
+}
+
+export interface KysoServer {
+  readonly app: FastifyInstance;
+  readonly config: ServerConfig;
+  readonly store: ServerStore;
+  /** Listens on config.host:config.port; returns the base URL. */
+  listen(): Promise<string>;
+  /** Requests being handled now. */
+  readonly inFlight: number;
+  /** New requests get 503 while the ones in progress finish (at most `graceMs`, default 30 s), then everything closes. */
+  drain(graceMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The signing service: fastify with every route's request and response
+ * described by JSON schema, the code allocator over core's SequenceStore, the
+ * audit log and API keys in a ServerStore (SQLite, or PostgreSQL with
+ * databaseUrl), and the identities' signers opened once.
+ */
+export async function createServer(input: ServerConfigInput, options: CreateServerOptions = {}): Promise<KysoServer> {
+  const config = resolveConfig(input);
+  const identities = await openIdentities(config.identities);
+  const storeLoc = { dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) };
+  let store: ServerStore | undefined;
+  let sequences: SequenceStore | undefined;
+  try {
+    store = await openServerStore(storeLoc);
+    sequences = await openSequenceStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) });
+    const now = new Date().toISOString();
+    for (const k of config.apiKeys) await store.putApiKey({ ...k, createdAt: now });
+  } catch (e) {
+    await store?.close().catch(() => undefined);
+    await sequences?.close().catch(() => undefined);
+    await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
+    throw e;
+  }
+  const keys = new Map<string, ApiKeyRecord>();
+  for (const k of await store.listApiKeys()) keys.set(k.sha256, k);
+
+  let trustStore: TrustStore | undefined;
+  if (config.trust.extraRoots.length > 0) {
+    trustStore = TrustStore.forPolicy(config.trust.policy);
+    for (const r of config.trust.extraRoots) trustStore.addAnchors(r.includes('-----BEGIN') ? r : readFileSync(r));
+  }
+
+  const app = Fastify({
+    logger: options.logStream ? { level: options.logLevel ?? 'info', stream: options.logStream as Writable, redact: ['req.headers.authorization'] } : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
+  });
+  const openapi = collectOpenApi(app);
+  const limiter = new Limiter(config.maxConcurrent, config.maxQueue);
+  const metrics = createMetrics(() => limiter.active + limiter.waiting);
+  let draining = false;
+  let inFlight = 0;
+
+  const ctx: ServerContext = {
+    config,
+    store,
+    sequences,
+    codes: new CodeAllocator({ store: sequences, actor: 'kyso-server' }),
+    identities,
+    trustStore,
+    limiter,
+    metrics,
+    identityFor(req, name) {
+      const key = req.kyso.key!;
+      const usable = key.identities;
+      const chosen = name ?? (usable.length === 1 ? usable[0] : undefined);
+      if (chosen === undefined) throw errors.identityRequired();
+      const id = identities.get(chosen);
+      req.kyso.identity = chosen;
+      if (!id) throw errors.unknownIdentity(chosen);
+      if (!usable.includes(chosen)) throw errors.forbidden(`use identity "${chosen}"`, `dùng danh tính "${chosen}"`);
+      return id;
+    },
+  };
+
+  app.decorateRequest('kyso', null as unknown as RequestContext);
+  app.addContentTypeParser(['application/pdf', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req) => {
+    req.kyso = {};
+    if (draining) throw errors.draining();
+    inFlight++;
+    (req.kyso as { counted?: boolean }).counted = true;
+  });
+  const release = (req: FastifyRequest) => {
+    const k = req.kyso as { counted?: boolean } | null;
+    if (k?.counted) {
+      k.counted = false;
+      inFlight--;
+    }
+  };
+  app.addHook('onResponse', async (req) => release(req));
+  app.addHook('onRequestAbort', async (req) => release(req));
+
+  // Authentication and permission, for routes that name an operation.
+  app.addHook('onRequest', async (req) => {
+    const op = req.routeOptions.config.operation;
+    if (!op) return;
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+    if (!m) {
+      if (op === 'verify' && config.publicVerify && h === undefined) return;
+      throw errors.unauthorized();
+    }
+    const key = keys.get(sha256Hex(Buffer.from(m[1]!, 'utf8')));
+    if (!key) throw errors.unauthorized();
+    req.kyso.key = key;
+    if (!key.operations.includes(op) && !(op === 'verify' && config.publicVerify)) throw errors.forbidden(`perform "${op}"`, `thực hiện "${op}"`);
+  });
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const { status, body, headers } = toErrorResponse(err);
+    if (status >= 500) req.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'request failed');
+    return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
+  });
+  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: 'No such endpoint.', messageVi: 'Không có điểm truy cập này.' }));
+
+  // One audit record per audited request, whatever its outcome, written before the response leaves.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const op = req.routeOptions.config?.audit;
+    if (!op || req.kyso?.auditId !== undefined) return payload;
+    const status = reply.statusCode;
+    let result = 'ok';
+    if (status >= 400 && typeof payload === 'string') {
+      try {
+        result = (JSON.parse(payload) as { code?: string }).code ?? `HTTP_${status}`;
+      } catch {
+        result = `HTTP_${status}`;
+      }
+    } else if (status >= 400) result = `HTTP_${status}`;
+    const body = req.body;
+    const rec: AuditRecord = await store!.appendAudit({
+      time: new Date().toISOString(),
+      keyId: req.kyso?.key?.id ?? null,
+      identity: req.kyso?.identity ?? null,
+      operation: op,
+      inputSha256: Buffer.isBuffer(body) ? sha256Hex(body) : body !== undefined && body !== null ? sha256Hex(Buffer.from(JSON.stringify(body))) : null,
+      outputSha256: status < 400 && Buffer.isBuffer(payload) ? sha256Hex(payload) : null,
+      code: req.kyso?.code ?? null,
+      field: req.kyso?.field ?? null,
+      result,
+      status,
+    });
+    req.kyso.auditId = rec.seq;
+    reply.header('x-kyso-audit-id', String(rec.seq));
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  registerOpsRoutes(app, ctx, openapi);
+  registerSignRoutes(app, ctx);
+  registerVerifyRoutes(app, ctx);
+  registerCodeRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  registerPage(app);
+
+  let closed = false;
+  const closeAll = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
+    await sequences!.close().catch(() => undefined);
+    await store!.close().catch(() => undefined);
+  };
+
+  return {
+    app,
+    config,
+    store,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      return address;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    async drain(graceMs = 30_000) {
+      draining = true;
+      const until = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await closeAll();
+    },
+    close: closeAll,
+  };
+}
+
+export type { FastifyReply };
+export { HttpError };

@@ -1,0 +1,33 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'route' | 'method' | 'status'>;
+  duration: Histogram<'route'>;
+  signatures: Counter<'identity' | 'result'>;
+  queue: Gauge;
+}
+
+/** One registry per server (not prom-client's global one), so several servers in a process do not clash. */
+export function createMetrics(inProgress: () => number): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'kyso_' });
+  const requests = new Counter({ name: 'kyso_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
+  const duration = new Histogram({
+    name: 'kyso_http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const signatures = new Counter({ name: 'kyso_signatures_total', help: 'Signatures by identity and result', labelNames: ['identity', 'result'] as const, registers: [registry] });
+  const queue: Gauge = new Gauge({
+    name: 'kyso_work_in_progress',
+    help: 'Signatures and verifications running or waiting',
+    registers: [registry],
+    collect() {
+      queue.set(inProgress());
+    },
+  });
+  return { registry, requests, duration, signatures, queue };
+}

@@ -1,0 +1,104 @@
+/**
+ * The public verification page: one self-contained HTML document (no external
+ * assets), Vietnamese by default with an English switch, built on
+ * POST /v1/verify. The PDF never leaves the request: nothing is stored.
+ */
+export const VERIFY_PAGE = `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kiểm tra chữ ký số PDF</title>
+<style>
+:root{--ok:#0a7d32;--warn:#a86400;--bad:#b00020;--fg:#1b1b1b;--muted:#5b5b5b;--line:#d9d9d9}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--fg);background:#f6f7f9}
+header{display:flex;justify-content:space-between;align-items:center;padding:12px 16px;background:#fff;border-bottom:1px solid var(--line)}
+header h1{font-size:1.1rem;margin:0}
+main{max-width:860px;margin:0 auto;padding:16px}
+button,.btn{font:inherit;padding:8px 14px;border-radius:6px;border:1px solid var(--line);background:#fff;cursor:pointer}
+#drop{display:block;border:2px dashed #8a8a8a;border-radius:10px;padding:32px 16px;text-align:center;background:#fff;cursor:pointer}
+#drop.over{border-color:#1a5fb4;background:#eef4fc}
+#drop input{display:none}
+.verdict{margin:16px 0;padding:14px 16px;border-radius:8px;color:#fff;font-weight:600;font-size:1.1rem}
+.verdict.valid{background:var(--ok)}.verdict.indeterminate{background:var(--warn)}.verdict.invalid{background:var(--bad)}
+.card{background:#fff;border:1px solid var(--line);border-left:6px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}
+.card.valid{border-left-color:var(--ok)}.card.indeterminate{border-left-color:var(--warn)}.card.invalid{border-left-color:var(--bad)}
+dl{display:grid;grid-template-columns:minmax(120px,34%) 1fr;gap:4px 12px;margin:8px 0 0}
+dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
+ul.findings{margin:8px 0 0;padding-left:20px;color:var(--muted)}
+#status{color:var(--muted);min-height:1.5em}
+@media (max-width:520px){dl{grid-template-columns:1fr}dt{margin-top:6px}}
+</style>
+</head>
+<body>
+<header><h1 id="title">Kiểm tra chữ ký số PDF</h1><button id="lang" type="button" aria-label="Switch language">English</button></header>
+<main>
+<label id="drop"><input id="file" type="file" accept="application/pdf,.pdf"><span id="droptext">Chọn hoặc kéo thả tệp PDF vào đây</span></label>
+<p id="status" role="status" aria-live="polite"></p>
+<div id="result"></div>
+</main>
+<script>
+(function(){
+var T={
+ vi:{title:'Kiểm tra chữ ký số PDF',drop:'Chọn hoặc kéo thả tệp PDF vào đây',switchTo:'English',checking:'Đang kiểm tra…',
+  valid:'Hợp lệ: mọi chữ ký đều hợp lệ và tài liệu không bị sửa đổi sau khi ký',indeterminate:'Chưa xác định: cần kiểm tra thêm (xem chi tiết từng chữ ký)',invalid:'Không hợp lệ',
+  sig:'Chữ ký',ts:'Dấu thời gian tài liệu',signer:'Người ký',org:'Cơ quan',time:'Thời gian ký',trust:'Tin cậy',trusted:'Có, theo chính sách',untrusted:'Không',
+  tstamp:'Dấu thời gian',none:'Không có',rev:'Thu hồi',mod:'Sửa đổi sau khi ký',code:'Mã kết quả',integrity:'Toàn vẹn',intact:'Nguyên vẹn',broken:'Bị thay đổi',
+  modv:{none:'Không có','allowed':'Có, được phép (ví dụ thêm chữ ký)','suspicious':'Có thay đổi đáng ngờ'},level:'Mức PAdES',file:'Tệp',error:'Không kiểm tra được tệp'},
+ en:{title:'Check the digital signatures of a PDF',drop:'Choose or drop a PDF file here',switchTo:'Tiếng Việt',checking:'Checking…',
+  valid:'Valid: every signature is valid and the document was not changed after signing',indeterminate:'Indeterminate: needs further checks (see each signature)',invalid:'Invalid',
+  sig:'Signature',ts:'Document timestamp',signer:'Signed by',org:'Agency',time:'Signing time',trust:'Trusted',trusted:'Yes, under policy',untrusted:'No',
+  tstamp:'Timestamp',none:'None',rev:'Revocation',mod:'Changes after signing',code:'Result code',integrity:'Integrity',intact:'Intact',broken:'Changed',
+  modv:{none:'None','allowed':'Yes, allowed (e.g. further signatures)','suspicious':'Suspicious changes'},level:'PAdES level',file:'File',error:'The file could not be checked'}
+};
+var lang=/(^|[?&])lang=en/.test(location.search)?'en':'vi';
+var last=null,lastFile=null;
+function $(id){return document.getElementById(id)}
+function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=text;return e}
+function applyLang(){var t=T[lang];document.documentElement.lang=lang;document.title=t.title;$('title').textContent=t.title;$('droptext').textContent=t.drop;$('lang').textContent=t.switchTo;if(lastFile)check(lastFile);}
+function row(dl,k,v){if(v==null||v==='')return;dl.appendChild(el('dt',null,k));dl.appendChild(el('dd',null,String(v)))}
+function fmt(iso){if(!iso)return null;try{return new Date(iso).toLocaleString(lang==='vi'?'vi-VN':'en-GB',{timeZone:'Asia/Ho_Chi_Minh'})+' (UTC+7)'}catch(e){return iso}}
+function sigClass(s){return s.indication==='TOTAL_PASSED'?'valid':s.indication==='TOTAL_FAILED'?'invalid':'indeterminate'}
+function render(r){
+ var t=T[lang],out=$('result');out.textContent='';
+ out.appendChild(el('div','verdict '+r.verdict,t[r.verdict]||r.verdict));
+ (r.findings||[]).length&&out.appendChild(list(r.findings));
+ (r.signatures||[]).forEach(function(s){
+  var c=el('section','card '+sigClass(s));c.appendChild(el('h2',null,(s.kind==='timestamp'?t.ts:t.sig)+' #'+s.index+(s.field?' — '+s.field:'')));
+  var dl=el('dl');var g=s.signer||{};
+  row(dl,t.signer,g.commonName);
+  row(dl,t.org,[].concat(g.organizationalUnits||[]).concat(g.organization?[g.organization]:[]).join(', ')||null);
+  row(dl,t.time,fmt(s.signingTime));
+  row(dl,t.integrity,s.integrity==='ok'?t.intact:t.broken);
+  row(dl,t.trust,s.chain&&s.chain.trusted?t.trusted+' '+(s.chain.policy||r.policy).toUpperCase()+(s.chain.anchor?' ('+s.chain.anchor+')':''):t.untrusted);
+  row(dl,t.tstamp,s.timestamp?fmt(s.timestamp.time)+(s.timestamp.tsa?' — '+s.timestamp.tsa:''):t.none);
+  row(dl,t.rev,s.revocation?(lang==='vi'?(s.revocation.noteVi||s.revocation.status):(s.revocation.note||s.revocation.status)):null);
+  row(dl,t.mod,t.modv[s.modification]||s.modification);
+  row(dl,t.level,s.padesLevel);
+  if(r.resultCode&&r.resultCode.signedBy&&r.resultCode.signedBy.indexOf(s.index)>=0)row(dl,t.code,r.resultCode.value);
+  c.appendChild(dl);(s.findings||[]).length&&c.appendChild(list(s.findings));out.appendChild(c);
+ });
+}
+function list(fs){var ul=el('ul','findings');fs.forEach(function(f){ul.appendChild(el('li',null,lang==='vi'?(f.messageVi||f.message):f.message))});return ul}
+function check(file){
+ lastFile=file;var t=T[lang];$('status').textContent=t.checking+' '+file.name;$('result').textContent='';
+ fetch('v1/verify?lang='+lang,{method:'POST',headers:{'content-type':'application/pdf'},body:file}).then(function(res){
+  return res.json().then(function(j){return{ok:res.ok,j:j}})}).then(function(x){
+  $('status').textContent=t.file+': '+file.name;
+  if(!x.ok){$('result').appendChild(el('div','verdict invalid',t.error+': '+(lang==='vi'?x.j.messageVi:x.j.message)));return}
+  last=x.j;render(x.j);
+ }).catch(function(e){$('status').textContent=t.error+': '+e.message});
+}
+$('file').addEventListener('change',function(e){if(e.target.files[0])check(e.target.files[0])});
+var d=$('drop');
+['dragenter','dragover'].forEach(function(n){d.addEventListener(n,function(e){e.preventDefault();d.classList.add('over')})});
+['dragleave','drop'].forEach(function(n){d.addEventListener(n,function(e){e.preventDefault();d.classList.remove('over')})});
+d.addEventListener('drop',function(e){var f=e.dataTransfer.files[0];if(f)check(f)});
+$('lang').addEventListener('click',function(){lang=lang==='vi'?'en':'vi';applyLang()});
+if(lang!=='vi')applyLang();
+})();
+</script>
+</body>
+</html>
+`;

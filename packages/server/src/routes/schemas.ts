@@ -1,0 +1,32 @@
+/** JSON schemas shared by the routes. */
+export const errorSchema = {
+  type: 'object',
+  required: ['code', 'message', 'messageVi'],
+  properties: {
+    code: { type: 'string', description: 'Stable error code' },
+    message: { type: 'string' },
+    messageVi: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+/** The error responses every API route may give. */
+export function errorResponses(...statuses: number[]): Record<number, typeof errorSchema> {
+  const out: Record<number, typeof errorSchema> = {};
+  for (const s of [400, 401, 403, 429, 503, ...statuses]) out[s] = errorSchema;
+  return out;
+}
+
+export const bearer = [{ bearerAuth: [] }];
+
+/** Header values are ASCII: Vietnamese text in headers is percent-encoded (UTF-8). */
+export function headerText(v: string | string[] | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const s = Array.isArray(v) ? v[0] : v;
+  if (s === undefined) return undefined;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,110 @@
+import pg from 'pg';
+import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../audit.js';
+import { rowToRecord } from './sqlite-server-store.js';
+import type { ApiKeyRecord, ServerStore } from './server-store.js';
+
+const SCHEMA = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
+
+/** The server store in PostgreSQL (`DATABASE_URL`), tables in `schema` (default public). */
+export class PostgresServerStore implements ServerStore {
+  readonly backend = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #s: string;
+
+  private constructor(pool: pg.Pool, schema: string) {
+    this.#pool = pool;
+    this.#s = `"${schema}"`;
+  }
+
+  static async open(connectionString: string, schema = 'public'): Promise<PostgresServerStore> {
+    if (!SCHEMA.test(schema)) throw new Error(`bad PostgreSQL schema name "${schema}"`);
+    const pool = new pg.Pool({ connectionString, max: 10 });
+    pool.on('error', () => {
+      /* an idle client died; the pool replaces it */
+    });
+    const store = new PostgresServerStore(pool, schema);
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kyso-server:${schema}`]);
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${store.#s}`);
+      await c.query(`
+        CREATE TABLE IF NOT EXISTS ${store.#s}.kyso_audit (
+          seq BIGINT PRIMARY KEY, time TEXT NOT NULL, key_id TEXT, identity TEXT, operation TEXT NOT NULL,
+          input_sha256 TEXT, output_sha256 TEXT, code TEXT, field TEXT, result TEXT NOT NULL, status INTEGER NOT NULL,
+          prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS ${store.#s}.kyso_api_keys (
+          id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, identities TEXT NOT NULL, operations TEXT NOT NULL, created_at TEXT NOT NULL
+        );`);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      c.release();
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+    c.release();
+    return store;
+  }
+
+  async appendAudit(e: AuditEntry): Promise<AuditRecord> {
+    const c = await this.#pool.connect();
+    try {
+      await c.query('BEGIN');
+      // One appender at a time across every process sharing the database.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kyso-audit:${this.#s}`]);
+      const last = await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.#s}.kyso_audit ORDER BY seq DESC LIMIT 1`);
+      const seq = Number(last.rows[0]?.seq ?? 0) + 1;
+      const prevHash = last.rows[0]?.hash ?? GENESIS_HASH;
+      const hash = auditHash(seq, e, prevHash);
+      await c.query(`INSERT INTO ${this.#s}.kyso_audit VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+        seq,
+        e.time,
+        e.keyId,
+        e.identity,
+        e.operation,
+        e.inputSha256,
+        e.outputSha256,
+        e.code,
+        e.field,
+        e.result,
+        e.status,
+        prevHash,
+        hash,
+      ]);
+      await c.query('COMMIT');
+      return { ...e, seq, prevHash, hash };
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async listAudit(o: { after?: number; limit: number }): Promise<AuditRecord[]> {
+    const r = await this.#pool.query(`SELECT * FROM ${this.#s}.kyso_audit WHERE seq > $1 ORDER BY seq LIMIT $2`, [o.after ?? 0, o.limit]);
+    return r.rows.map(rowToRecord);
+  }
+
+  async putApiKey(k: ApiKeyRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO ${this.#s}.kyso_api_keys VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET sha256 = EXCLUDED.sha256, identities = EXCLUDED.identities, operations = EXCLUDED.operations`,
+      [k.id, k.sha256, JSON.stringify(k.identities), JSON.stringify(k.operations), k.createdAt],
+    );
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const r = await this.#pool.query<{ id: string; sha256: string; identities: string; operations: string; created_at: string }>(`SELECT * FROM ${this.#s}.kyso_api_keys ORDER BY id`);
+    return r.rows.map((x) => ({ id: x.id, sha256: x.sha256, identities: JSON.parse(x.identities) as string[], operations: JSON.parse(x.operations) as string[], createdAt: x.created_at }));
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

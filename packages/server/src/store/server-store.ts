@@ -1,0 +1,33 @@
+import type { AuditEntry, AuditRecord } from '../audit.js';
+
+/** An API key as stored: never the key itself, only its SHA-256. */
+export interface ApiKeyRecord {
+  id: string;
+  /** Hex SHA-256 of the key. */
+  sha256: string;
+  /** Identity names this key may use. */
+  identities: string[];
+  /** Operations this key may perform (see `OPERATIONS`). */
+  operations: string[];
+  createdAt: string;
+}
+
+/**
+ * The service's own storage (the code counters live in core's SequenceStore):
+ * the audit log and the API keys. SQLite and PostgreSQL implement it; both
+ * create their tables on open.
+ */
+export interface ServerStore {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Appends one record, chained to the last one, atomically. */
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Records with seq > `after`, ascending, at most `limit`. */
+  listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Throws if the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const AUDIT_PAGE = 1000;

@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../audit.js';
+import type { ApiKeyRecord, ServerStore } from './server-store.js';
+
+interface AuditRow {
+  seq: number;
+  time: string;
+  key_id: string | null;
+  identity: string | null;
+  operation: string;
+  input_sha256: string | null;
+  output_sha256: string | null;
+  code: string | null;
+  field: string | null;
+  result: string;
+  status: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export function rowToRecord(r: AuditRow): AuditRecord {
+  return {
+    seq: Number(r.seq),
+    time: r.time,
+    keyId: r.key_id,
+    identity: r.identity,
+    operation: r.operation,
+    inputSha256: r.input_sha256,
+    outputSha256: r.output_sha256,
+    code: r.code,
+    field: r.field,
+    result: r.result,
+    status: Number(r.status),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** The server store in `<dataDir>/server.sqlite` (WAL, synchronous FULL). */
+export class SqliteServerStore implements ServerStore {
+  readonly backend = 'sqlite' as const;
+  readonly #db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  static fileIn(dataDir: string): string {
+    return resolve(dataDir, 'server.sqlite');
+  }
+
+  static open(dataDir: string): SqliteServerStore {
+    const file = SqliteServerStore.fileIn(dataDir);
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file, { timeout: 15_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS kyso_audit (
+        seq INTEGER PRIMARY KEY, time TEXT NOT NULL, key_id TEXT, identity TEXT, operation TEXT NOT NULL,
+        input_sha256 TEXT, output_sha256 TEXT, code TEXT, field TEXT, result TEXT NOT NULL, status INTEGER NOT NULL,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS kyso_api_keys (
+        id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, identities TEXT NOT NULL, operations TEXT NOT NULL, created_at TEXT NOT NULL
+      );
+    `);
+    return new SqliteServerStore(db);
+  }
+
+  async appendAudit(e: AuditEntry): Promise<AuditRecord> {
+    return this.#db
+      .transaction(() => {
+        const last = this.#db.prepare('SELECT seq, hash FROM kyso_audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+        const seq = (last?.seq ?? 0) + 1;
+        const prevHash = last?.hash ?? GENESIS_HASH;
+        const hash = auditHash(seq, e, prevHash);
+        this.#db
+          .prepare('INSERT INTO kyso_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(seq, e.time, e.keyId, e.identity, e.operation, e.inputSha256, e.outputSha256, e.code, e.field, e.result, e.status, prevHash, hash);
+        return { ...e, seq, prevHash, hash };
+      })
+      .immediate();
+  }
+
+  async listAudit(o: { after?: number; limit: number }): Promise<AuditRecord[]> {
+    const rows = this.#db.prepare('SELECT * FROM kyso_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(o.after ?? 0, o.limit) as AuditRow[];
+    return rows.map(rowToRecord);
+  }
+
+  async putApiKey(k: ApiKeyRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO kyso_api_keys VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET sha256 = excluded.sha256, identities = excluded.identities, operations = excluded.operations`,
+      )
+      .run(k.id, k.sha256, JSON.stringify(k.identities), JSON.stringify(k.operations), k.createdAt);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const rows = this.#db.prepare('SELECT * FROM kyso_api_keys ORDER BY id').all() as { id: string; sha256: string; identities: string; operations: string; created_at: string }[];
+    return rows.map((r) => ({ id: r.id, sha256: r.sha256, identities: JSON.parse(r.identities) as string[], operations: JSON.parse(r.operations) as string[], createdAt: r.created_at }));
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
