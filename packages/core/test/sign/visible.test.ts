@@ -73,3 +73,35 @@ describe('visible signatures through signPdf', () => {
     expect(report.signatures.map((s) => s.signer?.kind)).toEqual(['personal', 'organisation']);
   });
 });
+
+describe('keyword placement on a page rewritten by other tools', () => {
+  it.each([
+    ['qpdf (object streams, recompressed)', ['qpdf', '--object-streams=generate', '--compress-streams=y', '--recompress-flate']],
+    ['mutool clean (garbage-collected, compressed)', ['mutool', 'clean', '-gggz']],
+  ])('%s: the box lands next to the Vietnamese name, and the file signs', async (_name, tool) => {
+    const input = join(dir, `kw-in-${tool[0]}.pdf`);
+    const rewritten = join(dir, `kw-${tool[0]}.pdf`);
+    writeFileSync(input, readFileSync(SAMPLE));
+    const r = spawnSync(tool[0]!, [...tool.slice(1), input, rewritten], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const pdf = readFileSync(rewritten);
+    const { findKeyword } = await import('../../src/index.js');
+    const name = await findKeyword(pdf, 'NGUYỄN THỊ HỒNG NHUNG');
+    const signed = await signPdfDetailed(pdf, {
+      signer: officer,
+      appearance: { layout: 'personal', data: { images: { signature: signaturePng() } }, placement: { keyword: { text: 'Nguyễn Thị Hồng Nhung', position: 'below', gap: 6 } } },
+    });
+    const reader = PdfReader.open(signed.pdf);
+    const page = reader.resolve(reader.pageRef(0)) as PdfDict;
+    const widget = (reader.resolve(page.get('Annots')) as unknown[]).map((a) => reader.resolve(a as never) as PdfDict).find((a) => a.getName('FT') === 'Sig')!;
+    const rect = widget.get('Rect') as [number, number, number, number];
+    // Directly below the name: its top edge 6 pt under the text's box, overlapping it horizontally.
+    expect(rect[3]).toBeLessThanOrEqual(name.rect[1]);
+    expect(name.rect[1] - rect[3]).toBeLessThan(12);
+    expect(rect[0]).toBeLessThan(name.rect[2]);
+    expect(rect[2]).toBeGreaterThan(name.rect[0]);
+    const file = join(dir, `kw-signed-${tool[0]}.pdf`);
+    writeFileSync(file, signed.pdf);
+    expect(pdfsig(file, nss)[0]?.signatureValid).toBe(true);
+  });
+});
