@@ -37,6 +37,11 @@ export interface IdentityConfig {
   agency: string;
   /** How to reach the key; or a ready `Signer` when embedding the server. */
   signer: P12SignerConfig | Pkcs11SignerConfig | Signer;
+  /**
+   * Transparent PNG drawn in visible signatures: an officer's handwritten
+   * signature, or an agency's seal (file path, or bytes when embedding).
+   */
+  image?: string | Uint8Array;
 }
 
 export interface ApiKeyConfig {
@@ -165,6 +170,7 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     else if (names.has(id.name)) p.push(`${where}.name "${id.name}" is used twice`);
     else names.add(id.name);
     if (typeof id.agency !== 'string' || id.agency.length === 0 || id.agency.length > 64) p.push(`${where}.agency must be an agency code`);
+    if (id.image !== undefined && typeof id.image !== 'string' && !(id.image instanceof Uint8Array)) p.push(`${where}.image must be the path of a PNG`);
     const s = id.signer as unknown;
     if (isSigner(s)) {
       /* embedded use */

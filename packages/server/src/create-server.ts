@@ -14,6 +14,7 @@ import { registerSignRoutes } from './routes/sign.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import { registerCodeRoutes } from './routes/codes.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerCertifiedCopyRoutes } from './routes/certified-copies.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerPage } from './routes/page.js';
 import { collectOpenApi } from './routes/openapi.js';
@@ -147,7 +148,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   };
 
   app.decorateRequest('kyso', null as unknown as RequestContext);
-  app.addContentTypeParser(['application/pdf', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['application/pdf', 'application/octet-stream', 'image/jpeg', 'image/png'], { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (req) => {
     req.kyso = {};
@@ -230,6 +231,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   registerVerifyRoutes(app, ctx);
   registerCodeRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerCertifiedCopyRoutes(app, ctx);
   registerPage(app);
 
   let closed = false;

@@ -7,6 +7,8 @@ export interface Identity {
   name: string;
   agency: string;
   signer: Signer;
+  /** The signature or seal image for visible signatures, if configured. */
+  image?: Uint8Array;
   /** Closes a token session, if any. */
   close(): Promise<void>;
 }
@@ -38,6 +40,17 @@ export async function openIdentities(configs: IdentityConfig[]): Promise<Map<str
 }
 
 async function openIdentity(c: IdentityConfig): Promise<Identity> {
+  const id = await openSigner(c);
+  if (c.image === undefined) return id;
+  if (c.image instanceof Uint8Array) return { ...id, image: c.image };
+  try {
+    return { ...id, image: await readFile(c.image) };
+  } catch (e) {
+    throw new ConfigError([`identity ${c.name}: cannot read image ${c.image}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`]);
+  }
+}
+
+async function openSigner(c: IdentityConfig): Promise<Identity> {
   const s = c.signer as unknown;
   if (typeof (s as Signer).sign === 'function') return { name: c.name, agency: c.agency, signer: s as Signer, close: async () => undefined };
   if ('p12' in (s as object)) {

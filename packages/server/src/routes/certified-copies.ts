@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { certifyCopy, KysoError, tsaTimestamper, type PadesLevel } from '@kyso/core';
+import type { ServerContext } from '../create-server.js';
+import { errors, HttpError } from '../errors.js';
+import { bearer, errorResponses } from './schemas.js';
+
+const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+
+interface CopyQuery {
+  officer?: string;
+  agency?: string;
+  owner: string;
+  book: number;
+  caseCode?: string;
+  level?: PadesLevel;
+  resultSuffix?: string;
+}
+
+/**
+ * One certified electronic copy per request (the same `certifyCopy` the CLI
+ * uses): the scan in, the signed copy out, numbers allocated once per
+ * Idempotency-Key and voided if anything fails.
+ */
+export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Querystring: CopyQuery }>(
+    '/v1/certified-copies',
+    {
+      config: { audit: 'certified-copy', operation: 'sign' },
+      schema: {
+        summary: 'Chứng thực bản sao điện tử / certify an electronic copy',
+        description:
+          'The body is the scan (image/jpeg, image/png) or a PDF. The officer signs (personal layout with the identity image), then the agency (seal over it). Answer: the signed PDF with X-Kyso-Result-Code, X-Kyso-Certification-Number, X-Kyso-Book and X-Kyso-Audit-Id. Idempotency-Key is required: a retry gets the same numbers.',
+        tags: ['sign'],
+        security: bearer,
+        querystring: {
+          type: 'object',
+          required: ['owner', 'book'],
+          properties: {
+            officer: { type: 'string', minLength: 1, maxLength: 64, description: 'Identity of the certifying officer (personal certificate)' },
+            agency: { type: 'string', minLength: 1, maxLength: 64, description: 'Identity of the agency seal (organisation certificate)' },
+            owner: { type: 'string', minLength: 1, maxLength: 32, description: 'Owner of the document: CCCD, CMND, tax code or zeros' },
+            book: { type: 'integer', minimum: 1, maximum: 999 },
+            caseCode: { type: 'string', maxLength: 64 },
+            level: { type: 'string', enum: [...LEVELS] },
+            resultSuffix: { type: 'string', maxLength: 64, description: 'Result code suffix template, default {ddmmyyyy}' },
+          },
+          additionalProperties: false,
+        },
+        headers: {
+          type: 'object',
+          required: ['idempotency-key'],
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: errorResponses(404, 409, 413, 415, 422),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const officer = ctx.identityFor(req, q.officer);
+      const seal = ctx.identityFor(req, q.agency);
+      if (officer.agency !== seal.agency) {
+        throw errors.forbidden(`certify for agency ${seal.agency} with an officer of ${officer.agency}`, `chứng thực cho cơ quan ${seal.agency} bằng cán bộ của ${officer.agency}`);
+      }
+      const body = req.body;
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new KysoError('PDF_EMPTY', 'The request has no scan or PDF.', { vi: 'Yêu cầu không kèm bản quét hoặc tệp PDF.' });
+      const level = q.level ?? 'B-B';
+      const tsa = ctx.config.tsa;
+      if (level !== 'B-B' && !tsa) throw new HttpError(400, 'LEVEL_NEEDS_TSA', `Level ${level} needs a timestamp authority, and none is configured.`, `Mức ${level} cần máy chủ cấp dấu thời gian, nhưng chưa được cấu hình.`);
+      const copy = await ctx.limiter.run(() =>
+        certifyCopy(body, {
+          codes: ctx.codes,
+          requestKey: `${req.kyso.key!.id}:${String(req.headers['idempotency-key'])}`,
+          agency: seal.agency,
+          book: q.book,
+          owner: q.owner,
+          actor: `${officer.name}+${seal.name}/${req.kyso.key!.id}`,
+          officer: { signer: officer.signer, ...(officer.image ? { image: officer.image } : {}) },
+          agencySeal: { signer: seal.signer, ...(seal.image ? { image: seal.image } : {}) },
+          ...(q.caseCode ? { caseCode: q.caseCode } : {}),
+          ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
+          ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
+        }),
+      );
+      const r = copy.record;
+      req.kyso.code = r.resultCode;
+      req.kyso.field = `${r.fields.officer},${r.fields.agency}`;
+      reply
+        .header('x-kyso-result-code', r.resultCode)
+        .header('x-kyso-certification-number', String(r.certificationNumber))
+        .header('x-kyso-book', encodeURIComponent(r.bookLabel))
+        .type('application/pdf');
+      return reply.send(Buffer.from(copy.pdf.buffer, copy.pdf.byteOffset, copy.pdf.byteLength));
+    },
+  );
+}
