@@ -1,4 +1,4 @@
-import { PdfDict, PdfName, PdfReader, PdfRef, PdfStream, type PdfObject } from '../pdf/index.js';
+import { formFields, PdfDict, PdfName, PdfReader, PdfRef, PdfStream, type PdfObject } from '../pdf/index.js';
 
 /**
  * What a modification rule needs to know about one revision's document:
@@ -33,7 +33,11 @@ export class RevisionContext {
     if (acroForm instanceof PdfDict) {
       const fields = acroForm.get('Fields');
       if (fields instanceof PdfRef) this.fieldsArrayNum = fields.num;
-      this.collectFields(reader.resolve(fields), 0, new Set());
+      for (const f of formFields(reader)) {
+        if (!f.ref) continue;
+        this.fieldNums.add(f.ref.num);
+        if (f.type === 'Sig') this.signatureFieldNums.add(f.ref.num);
+      }
     }
     this.collectDss(catalog.get('DSS'));
   }
@@ -74,23 +78,6 @@ export class RevisionContext {
     }
     this.pageFacts = facts;
     return facts;
-  }
-
-  private collectFields(list: PdfObject, depth: number, seen: Set<number>): void {
-    if (!Array.isArray(list) || depth > 32) return;
-    for (const item of list) {
-      if (!(item instanceof PdfRef) || seen.has(item.num)) continue;
-      seen.add(item.num);
-      const f = this.reader.resolve(item);
-      if (!(f instanceof PdfDict)) continue;
-      const kids = this.reader.resolve(f.get('Kids'));
-      if (Array.isArray(kids) && kids.some((k) => { const d = this.reader.resolve(k); return d instanceof PdfDict && d.has('T'); })) {
-        this.collectFields(kids, depth + 1, seen);
-        continue;
-      }
-      this.fieldNums.add(item.num);
-      if (fieldType(this.reader, f) === 'Sig') this.signatureFieldNums.add(item.num);
-    }
   }
 
   private collectDss(dssEntry: PdfObject | undefined): void {

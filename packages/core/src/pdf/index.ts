@@ -13,3 +13,5 @@ export type { ByteRange } from './byte-range.js';
 export { locateDictValues } from './locate.js';
 export type { LocatedValue } from './locate.js';
 export { readXmp, xmpWithProperty, xmpProperty, xmpStream } from './xmp.js';
+export { formFields } from './form-fields.js';
+export type { FormField } from './form-fields.js';

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { inspectCms, inspectTimestampToken, type CmsInspection } from '../cms/inspect/index.js';
 import { KysoError } from '../errors.js';
-import { PdfDict, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../pdf/index.js';
+import { formFields, PdfDict, PdfReader, PdfRef, PdfStream, PdfString } from '../pdf/index.js';
 import { collectValidationData, type CollectValidationOptions, type Timestamper, type ValidationData } from '../time/index.js';
 import { addDocumentTimestamp } from './document-timestamp.js';
 import { addDss, type VriEntry } from './dss.js';
@@ -88,24 +88,12 @@ function dssCertificates(reader: PdfReader): Uint8Array[] {
 /** The /Contents DER of every signed field, trailing zero padding removed. */
 function signatureContents(reader: PdfReader): { name: string; contents: Uint8Array }[] {
   const out: { name: string; contents: Uint8Array }[] = [];
-  const acroForm = reader.resolve(reader.catalog().get('AcroForm'));
-  if (!(acroForm instanceof PdfDict)) return out;
-  const walk = (list: PdfObject, prefix: string, depth: number): void => {
-    if (!Array.isArray(list) || depth > 32) return;
-    for (const item of list) {
-      const f = reader.resolve(item);
-      if (!(f instanceof PdfDict)) continue;
-      const t = f.get('T');
-      const name = [prefix, t instanceof PdfString ? t.toText() : ''].filter(Boolean).join('.');
-      const kids = reader.resolve(f.get('Kids'));
-      if (Array.isArray(kids)) walk(kids, name, depth + 1);
-      const v = f.get('V');
-      const sig = v instanceof PdfRef ? reader.resolve(v) : undefined;
-      const c = sig instanceof PdfDict ? sig.get('Contents') : undefined;
-      if (c instanceof PdfString && c.bytes.length > 0) out.push({ name, contents: trimDer(c.bytes) });
-    }
-  };
-  walk(reader.resolve(acroForm.get('Fields')), '', 0);
+  for (const f of formFields(reader)) {
+    const v = f.dict.get('V');
+    const sig = v instanceof PdfRef ? reader.resolve(v) : undefined;
+    const c = sig instanceof PdfDict ? sig.get('Contents') : undefined;
+    if (f.type === 'Sig' && c instanceof PdfString && c.bytes.length > 0) out.push({ name: f.name, contents: trimDer(c.bytes) });
+  }
   return out;
 }
 
