@@ -64,6 +64,8 @@ function render(r){
  var t=T[lang],out=$('result');out.textContent='';
  out.appendChild(el('div','verdict '+r.verdict,t[r.verdict]||r.verdict));
  (r.findings||[]).length&&out.appendChild(list(r.findings));
+ var bad=(r.modifications||[]).filter(function(m){return m.verdict==='suspicious'});
+ if(bad.length){var ul=el('ul','findings changes');bad.forEach(function(m){ul.appendChild(el('li',null,(lang==='vi'?m.reasonVi:m.reason)+(m.object!=null?' [obj '+m.object+']':'')))});out.appendChild(ul)}
  (r.signatures||[]).forEach(function(s){
   var c=el('section','card '+sigClass(s));c.appendChild(el('h2',null,(s.kind==='timestamp'?t.ts:t.sig)+' #'+s.index+(s.field?' — '+s.field:'')));
   var dl=el('dl');var g=s.signer||{};

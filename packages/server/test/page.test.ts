@@ -1,0 +1,70 @@
+/**
+ * The verification page in a real browser: Debian's chromium driven by
+ * playwright-core (no downloaded browser). Screenshots are kept in
+ * packages/server/test-results/ as artefacts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { IncrementalWriter, PdfDict, PdfReader, PdfRef, PdfStream, SoftwareSigner, signPdf } from '@kyso/core';
+import { samplePdf, startTwoAgencies, tempDir, type TwoAgencies } from './helpers.js';
+
+const ARTEFACTS = resolve(__dirname, '../test-results');
+let env: TwoAgencies;
+let browser: Browser;
+const dir = tempDir('kyso-page-');
+
+beforeAll(async () => {
+  mkdirSync(ARTEFACTS, { recursive: true });
+  env = await startTwoAgencies();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await env?.server.close();
+});
+
+async function upload(file: string, shot: string): Promise<{ verdict: string; text: string }> {
+  const page = await browser.newPage({ viewport: { width: 420, height: 900 } }); // a phone-sized window
+  await page.goto(`${env.url}/`);
+  await page.setInputFiles('#file', file);
+  await page.waitForSelector('#result .verdict', { timeout: 15_000 });
+  const verdict = (await page.getAttribute('#result .verdict', 'class')) ?? '';
+  const text = await page.innerText('#result');
+  await page.screenshot({ path: join(ARTEFACTS, shot), fullPage: true });
+  await page.close();
+  return { verdict, text };
+}
+
+describe('the verification page in headless Chromium', () => {
+  it('shows a green report with the signer\'s Vietnamese name for one of our signed files', async () => {
+    const signer = SoftwareSigner.fromPem({ key: env.pki.organisation.keyPem, cert: env.pki.organisation.certPem, chain: env.pki.chainPem });
+    const file = join(dir, 'signed.pdf');
+    writeFileSync(file, await signPdf(samplePdf(), { signer }));
+    const r = await upload(file, 'page-valid.png');
+    expect(r.verdict).toContain('valid');
+    expect(r.verdict).not.toContain('invalid');
+    expect(r.text.normalize('NFC')).toContain('UBND xã Phước Lộc (TEST)');
+  });
+
+  it('shows a red report naming the change for a file altered after signing', async () => {
+    const signer = SoftwareSigner.fromPem({ key: env.pki.organisation.keyPem, cert: env.pki.organisation.certPem, chain: env.pki.chainPem });
+    const signed = await signPdf(samplePdf(), { signer });
+    // Redefine the first page's content stream in a later update.
+    const reader = PdfReader.open(signed);
+    const pageDict = reader.resolve(reader.pageRef(0)) as PdfDict;
+    const contents = pageDict.get('Contents');
+    const ref = (Array.isArray(contents) ? contents[0] : contents) as PdfRef;
+    const writer = new IncrementalWriter(reader);
+    writer.set(ref, new PdfStream(new PdfDict(), Buffer.from('BT /F1 24 Tf 72 700 Td (DA SUA) Tj ET')));
+    const file = join(dir, 'tampered.pdf');
+    writeFileSync(file, Buffer.concat([signed, writer.write().appended]));
+    const r = await upload(file, 'page-tampered.png');
+    expect(r.verdict).toContain('invalid');
+    expect(r.text).toMatch(/Nội dung hiển thị của một trang \(đối tượng \d+\) bị thay đổi sau khi ký/);
+  });
+});
