@@ -81,6 +81,11 @@ export interface ServerConfig {
   };
   /** RFC 3161 TSA for levels B-T and up. */
   tsa?: { url: string; timeoutMs?: number };
+  /**
+   * The VGCA plugin-compatible endpoints (/vgca/<Endpoint>): off unless set.
+   * Files are fetched from and posted to these hosts only (host[:port]).
+   */
+  vgca?: { allowHosts: string[]; identity?: string; maxBytes?: number; timeoutMs?: number };
 }
 
 export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust'>> & { trust?: Partial<ServerConfig['trust']> };
@@ -101,7 +106,7 @@ function isSigner(v: unknown): v is Signer {
 /** Fills defaults and checks everything; throws ConfigError listing every problem. */
 export function resolveConfig(input: ServerConfigInput): ServerConfig {
   const p: string[] = [];
-  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'publicVerify', 'identities', 'apiKeys', 'trust', 'tsa']);
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'publicVerify', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
   for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
   const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
@@ -155,6 +160,19 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
   if (input.tsa !== undefined) {
     if (typeof input.tsa !== 'object' || input.tsa === null || typeof input.tsa.url !== 'string' || !/^https?:\/\//.test(input.tsa.url)) p.push('tsa.url must be an http(s) URL');
     else cfg.tsa = { url: input.tsa.url, ...(input.tsa.timeoutMs !== undefined ? { timeoutMs: int('tsa.timeoutMs', input.tsa.timeoutMs, 10_000, 100, 600_000) } : {}) };
+  }
+  if (input.vgca !== undefined) {
+    const v = input.vgca as ServerConfig['vgca'];
+    if (typeof v !== 'object' || v === null || !Array.isArray(v.allowHosts) || v.allowHosts.some((h) => typeof h !== 'string' || !/^[a-z0-9.-]+(:\d+)?$/i.test(h))) {
+      p.push('vgca.allowHosts must be a list of host[:port] names');
+    } else {
+      cfg.vgca = {
+        allowHosts: v.allowHosts.map((h) => h.toLowerCase()),
+        ...(v.identity !== undefined ? { identity: str('vgca.identity', v.identity)! } : {}),
+        ...(v.maxBytes !== undefined ? { maxBytes: int('vgca.maxBytes', v.maxBytes, 50 * 1024 * 1024, 1024, 2 ** 31 - 1) } : {}),
+        ...(v.timeoutMs !== undefined ? { timeoutMs: int('vgca.timeoutMs', v.timeoutMs, 15_000, 100, 600_000) } : {}),
+      };
+    }
   }
 
   const ids = input.identities ?? [];

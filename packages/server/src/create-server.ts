@@ -15,6 +15,8 @@ import { registerVerifyRoutes } from './routes/verify.js';
 import { registerCodeRoutes } from './routes/codes.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerCertifiedCopyRoutes } from './routes/certified-copies.js';
+import { registerVgcaRoutes } from './routes/vgca.js';
+import { registerTwoStepRoutes, type TwoStepOptions } from './routes/two-step.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerPage } from './routes/page.js';
 import { collectOpenApi } from './routes/openapi.js';
@@ -23,6 +25,8 @@ export interface CreateServerOptions {
   /** Where fastify's JSON log lines go (default: no logging). */
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
+  /** Two-step signing (/v1/sign/prepare, /v1/sign/complete): session lifetime (default 10 min) and clock. */
+  twoStep?: TwoStepOptions;
 }
 
 /** What a request accumulates for its audit record. */
@@ -228,10 +232,12 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
 
   registerOpsRoutes(app, ctx, openapi);
   registerSignRoutes(app, ctx);
+  registerTwoStepRoutes(app, ctx, options.twoStep);
   registerVerifyRoutes(app, ctx);
   registerCodeRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerCertifiedCopyRoutes(app, ctx);
+  registerVgcaRoutes(app, ctx);
   registerPage(app);
 
   let closed = false;

@@ -13,3 +13,4 @@ export type { StoreLocation } from './store/open-server-store.js';
 export type { ServerStore, ApiKeyRecord } from './store/server-store.js';
 export { HttpError, toErrorResponse } from './errors.js';
 export type { ErrorBody } from './errors.js';
+export type { TwoStepOptions } from './routes/two-step.js';

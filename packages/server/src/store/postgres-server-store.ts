@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../audit.js';
 import { rowToRecord } from './sqlite-server-store.js';
-import type { ApiKeyRecord, ServerStore } from './server-store.js';
+import type { ApiKeyRecord, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
+import { rowToSession, sessionToRow, SIGN_SESSION_COLUMNS, type SignSessionRow } from '../two-step/session-row.js';
 
 const SCHEMA = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
 
@@ -36,7 +37,14 @@ export class PostgresServerStore implements ServerStore {
         );
         CREATE TABLE IF NOT EXISTS ${store.#s}.kyso_api_keys (
           id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, identities TEXT NOT NULL, operations TEXT NOT NULL, created_at TEXT NOT NULL
-        );`);
+        );
+        CREATE TABLE IF NOT EXISTS ${store.#s}.kyso_sign_sessions (
+          id TEXT PRIMARY KEY, key_id TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, expires_at BIGINT NOT NULL,
+          digest TEXT NOT NULL, scheme TEXT NOT NULL, certificates TEXT NOT NULL, field_name TEXT NOT NULL, byte_range TEXT NOT NULL,
+          contents_offset BIGINT NOT NULL, contents_capacity BIGINT NOT NULL, document_digest BYTEA NOT NULL, to_be_signed BYTEA NOT NULL,
+          original BYTEA, update_bytes BYTEA
+        );
+        CREATE INDEX IF NOT EXISTS kyso_sign_sessions_expires ON ${store.#s}.kyso_sign_sessions (expires_at);`);
       await c.query('COMMIT');
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);
@@ -98,6 +106,25 @@ export class PostgresServerStore implements ServerStore {
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     const r = await this.#pool.query<{ id: string; sha256: string; identities: string; operations: string; created_at: string }>(`SELECT * FROM ${this.#s}.kyso_api_keys ORDER BY id`);
     return r.rows.map((x) => ({ id: x.id, sha256: x.sha256, identities: JSON.parse(x.identities) as string[], operations: JSON.parse(x.operations) as string[], createdAt: x.created_at }));
+  }
+
+  async putSignSession(session: SignSessionRecord): Promise<void> {
+    await this.#pool.query(`INSERT INTO ${this.#s}.kyso_sign_sessions (${SIGN_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`, sessionToRow(session));
+  }
+
+  async getSignSession(id: string): Promise<SignSessionRecord | undefined> {
+    const r = await this.#pool.query<SignSessionRow>(`SELECT ${SIGN_SESSION_COLUMNS} FROM ${this.#s}.kyso_sign_sessions WHERE id = $1`, [id]);
+    return r.rows[0] ? rowToSession(r.rows[0]) : undefined;
+  }
+
+  async finishSignSession(id: string, state: Exclude<SignSessionState, 'prepared'>): Promise<boolean> {
+    const r = await this.#pool.query(`UPDATE ${this.#s}.kyso_sign_sessions SET state = $1, original = NULL, update_bytes = NULL WHERE id = $2 AND state = 'prepared'`, [state, id]);
+    return r.rowCount === 1;
+  }
+
+  async purgeSignSessions(beforeMs: number): Promise<number> {
+    const r = await this.#pool.query(`DELETE FROM ${this.#s}.kyso_sign_sessions WHERE expires_at < $1`, [beforeMs]);
+    return r.rowCount ?? 0;
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,7 @@
 import type { AuditEntry, AuditRecord } from '../audit.js';
+import type { SignSessionRecord, SignSessionState } from '../two-step/sign-session.js';
+
+export type { SignSessionRecord, SignSessionState } from '../two-step/sign-session.js';
 
 /** An API key as stored: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {
@@ -25,6 +28,16 @@ export interface ServerStore {
   listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Two-step signing sessions (table kyso_sign_sessions). */
+  putSignSession(session: SignSessionRecord): Promise<void>;
+  getSignSession(id: string): Promise<SignSessionRecord | undefined>;
+  /**
+   * Moves a session out of `prepared` (to `completed` or `expired`) and drops
+   * its PDF bytes, atomically; false if it was no longer `prepared`.
+   */
+  finishSignSession(id: string, state: Exclude<SignSessionState, 'prepared'>): Promise<boolean>;
+  /** Deletes sessions that expired before `beforeMs`; returns how many. */
+  purgeSignSessions(beforeMs: number): Promise<number>;
   /** Throws if the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../audit.js';
-import type { ApiKeyRecord, ServerStore } from './server-store.js';
+import type { ApiKeyRecord, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
+import { rowToSession, sessionToRow, SIGN_SESSION_COLUMNS, type SignSessionRow } from '../two-step/session-row.js';
 
 interface AuditRow {
   seq: number;
@@ -66,6 +67,13 @@ export class SqliteServerStore implements ServerStore {
       CREATE TABLE IF NOT EXISTS kyso_api_keys (
         id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, identities TEXT NOT NULL, operations TEXT NOT NULL, created_at TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS kyso_sign_sessions (
+        id TEXT PRIMARY KEY, key_id TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, expires_at INTEGER NOT NULL,
+        digest TEXT NOT NULL, scheme TEXT NOT NULL, certificates TEXT NOT NULL, field_name TEXT NOT NULL, byte_range TEXT NOT NULL,
+        contents_offset INTEGER NOT NULL, contents_capacity INTEGER NOT NULL, document_digest BLOB NOT NULL, to_be_signed BLOB NOT NULL,
+        original BLOB, update_bytes BLOB
+      );
+      CREATE INDEX IF NOT EXISTS kyso_sign_sessions_expires ON kyso_sign_sessions (expires_at);
     `);
     return new SqliteServerStore(db);
   }
@@ -101,6 +109,24 @@ export class SqliteServerStore implements ServerStore {
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     const rows = this.#db.prepare('SELECT * FROM kyso_api_keys ORDER BY id').all() as { id: string; sha256: string; identities: string; operations: string; created_at: string }[];
     return rows.map((r) => ({ id: r.id, sha256: r.sha256, identities: JSON.parse(r.identities) as string[], operations: JSON.parse(r.operations) as string[], createdAt: r.created_at }));
+  }
+
+  async putSignSession(session: SignSessionRecord): Promise<void> {
+    this.#db.prepare(`INSERT INTO kyso_sign_sessions (${SIGN_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...sessionToRow(session));
+  }
+
+  async getSignSession(id: string): Promise<SignSessionRecord | undefined> {
+    const row = this.#db.prepare(`SELECT ${SIGN_SESSION_COLUMNS} FROM kyso_sign_sessions WHERE id = ?`).get(id) as SignSessionRow | undefined;
+    return row ? rowToSession(row) : undefined;
+  }
+
+  async finishSignSession(id: string, state: Exclude<SignSessionState, 'prepared'>): Promise<boolean> {
+    const r = this.#db.prepare(`UPDATE kyso_sign_sessions SET state = ?, original = NULL, update_bytes = NULL WHERE id = ? AND state = 'prepared'`).run(state, id);
+    return r.changes === 1;
+  }
+
+  async purgeSignSessions(beforeMs: number): Promise<number> {
+    return this.#db.prepare('DELETE FROM kyso_sign_sessions WHERE expires_at < ?').run(beforeMs).changes;
   }
 
   async ping(): Promise<void> {
