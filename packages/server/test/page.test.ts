@@ -49,6 +49,9 @@ describe('the verification page in headless Chromium', () => {
     expect(r.verdict).toContain('valid');
     expect(r.verdict).not.toContain('invalid');
     expect(r.text.normalize('NFC')).toContain('UBND xã Phước Lộc (TEST)');
+    // The TEST root is trusted as a custom root, not under the BCY policy's name.
+    expect(r.text).toContain('CUSTOM');
+    expect(r.text).not.toMatch(/theo chính sách BCY/);
   });
 
   it('shows a red report naming the change for a file altered after signing', async () => {

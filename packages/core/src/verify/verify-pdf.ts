@@ -381,7 +381,9 @@ function chainReport(r: ChainResult): ChainReport {
   return {
     trusted: r.anchor !== null && structural.length === 0,
     anchor: r.anchor?.name ?? null,
-    policy: r.policy,
+    // Name the policy the anchor reached really belongs to: a root added to a
+    // 'bcy' store by hand is trusted as a custom root, not as BCY.
+    policy: r.anchor && !r.anchor.policies.includes(r.policy) ? (r.anchor.policies[0] ?? r.policy) : r.policy,
     validatedAt: r.at.toISOString(),
     path: r.path.map((c) => ({
       subject: c.subject.rfc4514,
