@@ -15,3 +15,5 @@ export type { LocatedValue } from './locate.js';
 export { readXmp, xmpWithProperty, xmpProperty, xmpStream } from './xmp.js';
 export { formFields } from './form-fields.js';
 export type { FormField } from './form-fields.js';
+export { readDss } from './dss.js';
+export type { DssContents } from './dss.js';

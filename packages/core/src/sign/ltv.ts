@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { inspectCms, inspectTimestampToken, type CmsInspection } from '../cms/inspect/index.js';
 import { KysoError } from '../errors.js';
-import { formFields, PdfDict, PdfReader, PdfRef, PdfStream, PdfString } from '../pdf/index.js';
+import { formFields, PdfDict, PdfReader, PdfRef, PdfString, readDss } from '../pdf/index.js';
 import { collectValidationData, type CollectValidationOptions, type Timestamper, type ValidationData } from '../time/index.js';
 import { addDocumentTimestamp } from './document-timestamp.js';
 import { addDss, type VriEntry } from './dss.js';
@@ -29,7 +29,7 @@ export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Pro
     throw new KysoError('SIGN_OPTIONS_INVALID', 'B-LTA needs a timestamp authority (timestamper / --tsa).', { vi: 'Mức B-LTA cần máy chủ cấp dấu thời gian (timestamper / --tsa).' });
   }
   const reader = PdfReader.open(pdf);
-  const known = dssCertificates(reader);
+  const known = readDss(reader).certificates;
   const entries: VriEntry[] = [];
   for (const { name, contents } of signatureContents(reader)) {
     if (options.fields && !options.fields.includes(name)) continue;
@@ -67,22 +67,6 @@ async function validationFor(contents: Uint8Array, known: readonly Uint8Array[],
     data.crls.push(...d.crls);
   }
   return data;
-}
-
-/** Certificates already in the document's DSS (they complete chains of later timestamps). */
-function dssCertificates(reader: PdfReader): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  try {
-    const dss = reader.resolve(reader.catalog().get('DSS'));
-    const certs = dss instanceof PdfDict ? reader.resolve(dss.get('Certs')) : null;
-    for (const c of Array.isArray(certs) ? certs : []) {
-      const s = reader.resolve(c);
-      if (s instanceof PdfStream) out.push(reader.streamData(s));
-    }
-  } catch {
-    // no usable DSS: chains come from the signatures alone
-  }
-  return out;
 }
 
 /** The /Contents DER of every signed field, trailing zero padding removed. */

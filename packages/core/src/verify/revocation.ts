@@ -1,5 +1,5 @@
 import type { CmsInspection } from '../cms/inspect/index.js';
-import { PdfDict, PdfStream, type PdfReader } from '../pdf/index.js';
+import type { DssContents } from '../pdf/index.js';
 import { checkOcsp, fetchCrl, parseCrl, validateOcspResponse, type Fetcher } from '../time/index.js';
 import type { RevocationReport } from './report.js';
 
@@ -8,29 +8,9 @@ export interface RevocationSources {
   crls: Uint8Array[];
 }
 
-/** Revocation data embedded in the document: the DSS, and the CMS itself (Adobe archival attribute, SignedData.crls). */
-export function embeddedRevocation(reader: PdfReader, cms: CmsInspection | null): RevocationSources {
-  const out: RevocationSources = { ocspResponses: [], crls: [] };
-  try {
-    const dss = reader.resolve(reader.catalog().get('DSS'));
-    if (dss instanceof PdfDict) {
-      for (const [key, list] of [['OCSPs', out.ocspResponses], ['CRLs', out.crls]] as const) {
-        const arr = reader.resolve(dss.get(key));
-        for (const item of Array.isArray(arr) ? arr.slice(0, 10_000) : []) {
-          const s = reader.resolve(item);
-          if (s instanceof PdfStream) {
-            try {
-              list.push(reader.streamData(s));
-            } catch {
-              // an unreadable entry is simply not evidence
-            }
-          }
-        }
-      }
-    }
-  } catch {
-    // no readable DSS
-  }
+/** Revocation data embedded in the document: the DSS (read once per document), and the CMS itself (Adobe archival attribute, SignedData.crls). */
+export function embeddedRevocation(dss: DssContents, cms: CmsInspection | null): RevocationSources {
+  const out: RevocationSources = { ocspResponses: [...dss.ocspResponses], crls: [...dss.crls] };
   if (cms) {
     out.ocspResponses.push(...(cms.revocationInfoArchival?.ocspResponses ?? []), ...(cms.ocspResponses ?? []));
     out.crls.push(...(cms.revocationInfoArchival?.crls ?? []), ...cms.crls);

@@ -10,7 +10,7 @@ import {
 } from '../cms/inspect/index.js';
 import { ModificationAnalyzer, modificationLevel, type Modification } from '../diff/index.js';
 import { KysoError } from '../errors.js';
-import { locateDictValues, PdfDict, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../pdf/index.js';
+import { locateDictValues, PdfDict, PdfReader, PdfRef, PdfString, readDss, type PdfObject } from '../pdf/index.js';
 import { buildChain, describeSigner, parseCertificate, TrustStore, type ChainResult } from '../trust/index.js';
 import { httpFetcher, type Fetcher } from '../time/index.js';
 import { embeddedRevocation, evaluateRevocation } from './revocation.js';
@@ -59,8 +59,9 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
   const fields = signatureFields(reader);
   const docMdp = certification(reader);
   const analyzer = new ModificationAnalyzer(pdf, reader, { docMdp: docMdp?.p });
-  const dssCerts = dssCertificates(reader);
-  const hasDss = dssCerts.length > 0 || hasRevocationData(reader);
+  const dss = readDss(reader);
+  const dssCerts = dss.certificates;
+  const hasDss = dss.certificates.length > 0 || dss.ocspResponses.length > 0 || dss.crls.length > 0;
   const tail = trailingBytes(pdf, reader);
 
   // Document order: by where each signature's covered bytes end.
@@ -234,7 +235,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     const chainResult = signerDer ? buildChain(signerDer, { store, extraCerts: [...(cms?.certificates ?? []), ...dssCerts], at: validationTime }) : null;
     const chain = chainResult ? chainReport(chainResult) : emptyChain(store.policy, validationTime);
     const revocation = chainResult && chain.trusted
-      ? await evaluateRevocation(chainResult.path.map((c) => c.der), embeddedRevocation(reader, cms), onlineFetcher, now)
+      ? await evaluateRevocation(chainResult.path.map((c) => c.der), embeddedRevocation(dss, cms), onlineFetcher, now)
       : { status: 'unknown' as const, source: null, checkedAt: null, revokedAt: null, note: 'Revocation was not checked: the certificate does not chain to a trusted root.', noteVi: 'Chưa kiểm tra thu hồi: chứng thư số không thuộc chuỗi tin cậy.' };
     const signingMoment = poe ?? now;
     const revokedBeforeSigning = revocation.status === 'revoked' && revocation.revokedAt !== null && new Date(revocation.revokedAt) <= signingMoment;
@@ -467,37 +468,3 @@ function certification(reader: PdfReader): { sigRef: PdfRef; p: 1 | 2 | 3 } | nu
   }
 }
 
-function dssCertificates(reader: PdfReader): Uint8Array[] {
-  try {
-    const dss = reader.resolve(reader.catalog().get('DSS'));
-    if (!(dss instanceof PdfDict)) return [];
-    const certs = reader.resolve(dss.get('Certs'));
-    const out: Uint8Array[] = [];
-    for (const c of Array.isArray(certs) ? certs.slice(0, 10_000) : []) {
-      const s = reader.resolve(c);
-      if (s instanceof PdfStream) {
-        try {
-          out.push(reader.streamData(s));
-        } catch {
-          // an unreadable DSS entry is just not used
-        }
-      }
-    }
-    return out;
-  } catch {
-    return [];
-  }
-}
-
-function hasRevocationData(reader: PdfReader): boolean {
-  try {
-    const dss = reader.resolve(reader.catalog().get('DSS'));
-    if (!(dss instanceof PdfDict)) return false;
-    return ['OCSPs', 'CRLs'].some((k) => {
-      const v = reader.resolve(dss.get(k));
-      return Array.isArray(v) && v.length > 0;
-    });
-  } catch {
-    return false;
-  }
-}
