@@ -2,10 +2,11 @@
  * The certified electronic copy (chứng thực bản sao điện tử từ bản chính) in
  * one call, in the order the law and the viewers need:
  *
- * 1. reserve the certification number (book, per agency per year) and the
+ * 1. build the PDF from the scans when they are images, and parse it down
+ *    to its pages: a bad upload fails here, before any number is taken;
+ * 2. reserve the certification number (book, per agency per year) and the
  *    result code `<owner>.KQ.G15.000021.<ddmmyyyy>` in the codes store,
  *    idempotently by the request key;
- * 2. build the PDF from the scans when they are images;
  * 3. stamp the certification statement with that number and book;
  * 4. draw a QR code of the result code (or a verification URL) by the
  *    statement, and record number and book in XMP, before any signature;
@@ -137,13 +138,17 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
   if (options.level && options.level !== 'B-B' && !options.timestamper) {
     throw fail(`PAdES ${options.level} needs a timestamp authority (timestamper).`, `Mức PAdES ${options.level} cần máy chủ cấp dấu thời gian.`);
   }
-  // Cheap checks before anything is reserved.
+  // Everything that can fail on the input happens before a number is reserved: a bad upload must not use up the citizen's result code.
   const kinds = inputs.map(scanKind);
+  // 1. The PDF (the scans joined, or the PDF itself), parsed down to its pages.
+  const unsigned = inputs.length === 1 && kinds[0] === 'pdf' ? inputs[0]! : await scansToPdf(inputs, options.scans);
+  const probe = PdfReader.open(unsigned);
+  probe.pageRefs();
   const signedAt = options.signedAt ?? new Date();
   const actor = options.actor !== undefined ? { actor: options.actor } : {};
   const codes = options.codes;
 
-  // 1. Reserve.
+  // 2. Reserve.
   let cert: IssuedCertNumber | undefined;
   let result: IssuedResultCode | undefined;
   try {
@@ -160,7 +165,7 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
     result = await codes.resultCode({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix }, { ...actor, idempotencyKey: `${options.requestKey}#result` });
     refuseVoided(result.state, options.requestKey);
 
-    const made = await makeCopy(inputs, kinds, cert!, result.code, signedAt, options);
+    const made = await makeCopy(unsigned, cert!, result.code, signedAt, options);
 
     // 8. Confirm.
     await codes.confirmCertNumber(options.agency, cert!.year, cert!.number, actor);
@@ -197,10 +202,7 @@ function refuseVoided(state: string, key: string): void {
   }
 }
 
-async function makeCopy(inputs: Uint8Array[], kinds: string[], cert: IssuedCertNumber, resultCode: string, signedAt: Date, options: CertifyCopyOptions) {
-  // 2. The PDF.
-  const unsigned = inputs.length === 1 && kinds[0] === 'pdf' ? inputs[0]! : await scansToPdf(inputs, options.scans);
-
+async function makeCopy(unsigned: Uint8Array, cert: IssuedCertNumber, resultCode: string, signedAt: Date, options: CertifyCopyOptions) {
   // 3. The statement.
   const officerName = options.officer.name ?? commonName(options.officer.signer) ?? '';
   const st = options.statement ?? {};
