@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Signer } from '@kyso/core';
+import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 
 /** What an API key may do. */
 export const OPERATIONS = ['sign', 'verify', 'codes', 'audit'] as const;
@@ -69,8 +71,18 @@ export interface ServerConfig {
   maxConcurrent: number;
   /** Requests allowed to wait beyond that before 429 (default 64). */
   maxQueue: number;
+  /**
+   * Worker threads for the CPU-bound part of signing and verification
+   * (parsing, hashing, CMS, modification analysis). Default: the number of
+   * cores; 0 runs that work on the main thread.
+   */
+  workers: number;
+  /** Two-step signing: how long a prepared session waits for its signature value, seconds (default 600). */
+  twoStep: { sessionTtlSeconds: number };
   /** Anyone may call POST /v1/verify and use the page at / (default true). */
   publicVerify: boolean;
+  /** Believe X-Forwarded-* from these proxies (true: any; default false): request logs then show the client's address. */
+  trustProxy: boolean | string[];
   identities: IdentityConfig[];
   apiKeys: ApiKeyConfig[];
   trust: {
@@ -88,7 +100,7 @@ export interface ServerConfig {
   vgca?: { allowHosts: string[]; identity?: string; maxBytes?: number; timeoutMs?: number };
 }
 
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust'>> & { trust?: Partial<ServerConfig['trust']> };
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust' | 'twoStep'>> & { trust?: Partial<ServerConfig['trust']>; twoStep?: Partial<ServerConfig['twoStep']> };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -106,7 +118,7 @@ function isSigner(v: unknown): v is Signer {
 /** Fills defaults and checks everything; throws ConfigError listing every problem. */
 export function resolveConfig(input: ServerConfigInput): ServerConfig {
   const p: string[] = [];
-  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'publicVerify', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
   for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
   const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
@@ -132,12 +144,31 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     bodyLimit: int('bodyLimit', input.bodyLimit, 50 * 1024 * 1024, 1024, 2 ** 31 - 1),
     maxConcurrent: int('maxConcurrent', input.maxConcurrent, 8, 1, 1024),
     maxQueue: int('maxQueue', input.maxQueue, 64, 0, 100_000),
+    workers: int('workers', input.workers, availableParallelism(), 0, 256),
+    twoStep: { sessionTtlSeconds: 600 },
     publicVerify: input.publicVerify === undefined ? true : input.publicVerify === true,
+    trustProxy: false,
     identities: [],
     apiKeys: [],
     trust: { policy: 'bcy', extraRoots: [] },
   };
+  const onlyKeys = (where: string, v: unknown, allowed: readonly string[]) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const k of Object.keys(v)) if (!allowed.includes(k)) p.push(`unknown setting "${where}.${k}"`);
+  };
+  onlyKeys('twoStep', input.twoStep, ['sessionTtlSeconds']);
+  onlyKeys('trust', input.trust, ['policy', 'extraRoots']);
+  onlyKeys('tsa', input.tsa, ['url', 'timeoutMs']);
+  onlyKeys('vgca', input.vgca, ['allowHosts', 'identity', 'maxBytes', 'timeoutMs']);
+  if (input.twoStep !== undefined) {
+    if (typeof input.twoStep !== 'object' || input.twoStep === null || Array.isArray(input.twoStep)) p.push('twoStep must be an object');
+    else cfg.twoStep.sessionTtlSeconds = int('twoStep.sessionTtlSeconds', input.twoStep.sessionTtlSeconds, 600, 10, 86_400);
+  }
   if (input.publicVerify !== undefined && typeof input.publicVerify !== 'boolean') p.push('publicVerify must be true or false');
+  if (input.trustProxy !== undefined) {
+    const t = input.trustProxy as unknown;
+    if (typeof t === 'boolean' || (Array.isArray(t) && t.length > 0 && t.every((a) => typeof a === 'string' && a.length > 0))) cfg.trustProxy = t as boolean | string[];
+    else p.push('trustProxy must be true, false or a list of proxy addresses');
+  }
   const db = str('databaseUrl', input.databaseUrl);
   if (db) {
     if (!/^postgres(ql)?:\/\//.test(db)) p.push('databaseUrl must start with postgres://');
@@ -238,9 +269,10 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
 }
 
 /**
- * Reads a JSON configuration file, resolves its relative paths against the
- * file's directory, then applies the environment: KYSO_HOST, KYSO_PORT,
- * KYSO_DATA_DIR, DATABASE_URL, KYSO_DATABASE_SCHEMA.
+ * Reads a configuration file — YAML if it is named *.yaml or *.yml, JSON
+ * otherwise — resolves its relative paths against the file's directory, then
+ * applies the environment: KYSO_HOST, KYSO_PORT, KYSO_DATA_DIR, DATABASE_URL,
+ * KYSO_DATABASE_SCHEMA.
  */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): ServerConfigInput {
   let text: string;
@@ -249,19 +281,23 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (e) {
     throw new ConfigError([`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
   }
-  if (/\.ya?ml$/i.test(file)) throw new ConfigError([`${file}: YAML configuration is not supported yet; use JSON`]);
+  const yaml = /\.ya?ml$/i.test(file);
   let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError([`${file} is not valid JSON: ${(e as Error).message}`]);
+  if (yaml) raw = parseYamlConfig(file, text);
+  else {
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError([`${file} is not valid JSON: ${(e as Error).message}`]);
+    }
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError([`${file} must hold a JSON object`]);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError([`${file} must hold a ${yaml ? 'YAML mapping (key: value lines)' : 'JSON object'}`]);
   const base = dirname(resolve(file));
   const abs = (f: string) => (isAbsolute(f) ? f : resolve(base, f));
   const c = raw as ServerConfigInput;
   if (typeof c.dataDir === 'string') c.dataDir = abs(c.dataDir);
   for (const id of Array.isArray(c.identities) ? c.identities : []) {
+    if (id && typeof id.image === 'string') id.image = abs(id.image);
     const s = id?.signer as unknown as Record<string, unknown> | undefined;
     if (s && typeof s.p12 === 'string') s.p12 = abs(s.p12);
     if (s && typeof s.passwordFile === 'string') s.passwordFile = abs(s.passwordFile);
@@ -285,4 +321,91 @@ export function applyEnv(c: ServerConfigInput, env: NodeJS.ProcessEnv = process.
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
   if (env.KYSO_DATABASE_SCHEMA) out.databaseSchema = env.KYSO_DATABASE_SCHEMA;
   return out;
+}
+
+/** A plain decimal integer: the only way a number is written in a configuration. */
+const PLAIN_INTEGER = /^-?(0|[1-9][0-9]*)$/;
+const MAX_YAML_PROBLEMS = 20;
+
+/**
+ * YAML, reduced to what a reviewer of a signing service's configuration can
+ * read at a glance. The YAML 1.2 core schema only, whatever the file's
+ * %YAML directive says, so `no`, `on` or `2024-01-01` stay text (YAML 1.1
+ * would make them booleans and dates). No tags beyond the core ones, so no
+ * !!binary, !!set, !!timestamp or application tags. No duplicate keys: the
+ * second `apiKeys:` would otherwise silently replace the first. No aliases or
+ * merge keys: an API key's permissions must be written where the key is, not
+ * borrowed from an anchor elsewhere in the file (and aliases are also the way
+ * to blow up a parser's memory). Numbers only as plain decimal integers:
+ * YAML reads `0123` as 123 and `0x1F`, `1e3` or `.inf` as numbers too, which
+ * silently changes a token serial or a key label that was meant as text.
+ */
+function parseYamlConfig(file: string, text: string): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    customTags: [],
+    resolveKnownTags: false,
+    merge: false,
+    uniqueKeys: true,
+    stringKeys: true,
+    strict: true,
+    prettyErrors: false,
+    // Not 'silent': that level also drops the error for a second document.
+    logLevel: 'error',
+    lineCounter: lines,
+  });
+  const at = (offset: number | undefined) => {
+    const { line, col } = lines.linePos(offset ?? 0);
+    return `${file}, line ${line}, column ${col}`;
+  };
+  const problems: string[] = [];
+  const keyAt = (offset: number): string => {
+    let name = 'a key';
+    visit(doc, {
+      Pair(_key, pair) {
+        if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+          name = `"${String(pair.key.value)}"`;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return name;
+  };
+  const describe = (e: YAMLError): string => {
+    if (e.code === 'DUPLICATE_KEY') return `${keyAt(e.pos[0])} is set twice in the same mapping`;
+    if (e.code === 'TAG_RESOLVE_FAILED') return `${e.message.replace(/^Unresolved tag: /, 'the tag ')} is not accepted: write plain values (quote text)`;
+    if (e.code === 'NON_STRING_KEY') return 'a key must be plain text, not a list or a mapping';
+    if (e.code === 'MULTIPLE_DOCS') return 'more than one YAML document (a second ---): a configuration is one document';
+    return `invalid YAML: ${e.message}`;
+  };
+  for (const e of [...doc.errors, ...doc.warnings]) problems.push(`${at(e.pos[0])}: ${describe(e)}`);
+  if (problems.length === 0) {
+    const directive = doc.directives?.yaml;
+    if (directive?.explicit && directive.version !== '1.2') problems.push(`${file}: %YAML ${directive.version} is not accepted: the configuration is read as YAML 1.2 (remove the directive)`);
+    visit(doc, {
+      Alias(_key, node) {
+        problems.push(`${at(node.range?.[0])}: aliases (*${node.source}) are not accepted: write the value out in full`);
+      },
+      Pair(_key, pair) {
+        if (isScalar(pair.key) && pair.key.value === '<<') problems.push(`${at(pair.key.range?.[0])}: merge keys (<<) are not accepted: write the settings out in full`);
+      },
+      Scalar(_key, node) {
+        if (typeof node.value !== 'number') return;
+        const src = node.source ?? String(node.value);
+        if (!PLAIN_INTEGER.test(src) || !Number.isSafeInteger(node.value)) {
+          problems.push(`${at(node.range?.[0])}: ${src} would be read as the number ${node.value}: put it in quotes if it is text, or write a plain decimal integer`);
+        }
+      },
+    });
+  }
+  if (problems.length > MAX_YAML_PROBLEMS) problems.splice(MAX_YAML_PROBLEMS, Infinity, `… and ${problems.length - MAX_YAML_PROBLEMS} more`);
+  if (problems.length) throw new ConfigError(problems);
+  try {
+    return doc.toJS({ maxAliasCount: 0 });
+  } catch (e) {
+    throw new ConfigError([`${file} is not valid YAML: ${(e as Error).message}`]);
+  }
 }

@@ -20,6 +20,9 @@ import { registerTwoStepRoutes, type TwoStepOptions } from './routes/two-step.js
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerPage } from './routes/page.js';
 import { collectOpenApi } from './routes/openapi.js';
+import { CpuPool } from './pool/cpu-pool.js';
+import { sharedBodyParser } from './shared-body.js';
+import type { TaskDigests } from './pool/tasks.js';
 
 export interface CreateServerOptions {
   /** Where fastify's JSON log lines go (default: no logging). */
@@ -29,8 +32,8 @@ export interface CreateServerOptions {
   twoStep?: TwoStepOptions;
 }
 
-/** What a request accumulates for its audit record. */
-export interface RequestContext {
+/** What a request accumulates for its audit record (the digests come from the worker that read the PDF). */
+export interface RequestContext extends TaskDigests {
   key?: ApiKeyRecord;
   identity?: string;
   code?: string;
@@ -67,6 +70,8 @@ export interface ServerContext {
   identities: Map<string, Identity>;
   trustStore: TrustStore | undefined;
   limiter: Limiter;
+  /** Worker threads for signing and verification. */
+  pool: CpuPool;
   metrics: Metrics;
   /** Finds the identity a request may use, or throws 400/403. */
   identityFor(req: FastifyRequest, name: string | undefined): Identity;
@@ -108,24 +113,27 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
     throw e;
   }
+  // The configuration is the only source of keys: one removed from it stops working at the next start, whatever the store still lists.
   const keys = new Map<string, ApiKeyRecord>();
-  for (const k of await store.listApiKeys()) keys.set(k.sha256, k);
+  for (const k of await store.listApiKeys()) if (config.apiKeys.some((c) => c.id === k.id && c.sha256 === k.sha256)) keys.set(k.sha256, k);
 
   let trustStore: TrustStore | undefined;
-  if (config.trust.extraRoots.length > 0) {
+  const extraRoots = config.trust.extraRoots.map((r) => (r.includes('-----BEGIN') ? r : new Uint8Array(readFileSync(r))));
+  if (extraRoots.length > 0) {
     trustStore = TrustStore.forPolicy(config.trust.policy);
-    for (const r of config.trust.extraRoots) trustStore.addAnchors(r.includes('-----BEGIN') ? r : readFileSync(r));
+    for (const r of extraRoots) trustStore.addAnchors(r);
   }
+  const pool = new CpuPool({ threads: config.workers, extraRoots });
 
   const app = Fastify({
     logger: options.logStream ? { level: options.logLevel ?? 'info', stream: options.logStream as Writable, redact: ['req.headers.authorization'] } : false,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
   });
   const openapi = collectOpenApi(app);
   const limiter = new Limiter(config.maxConcurrent, config.maxQueue);
-  const metrics = createMetrics(() => limiter.active + limiter.waiting);
+  const metrics = createMetrics(() => limiter.active + limiter.waiting, () => pool.stats());
   let draining = false;
   let inFlight = 0;
 
@@ -137,6 +145,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     identities,
     trustStore,
     limiter,
+    pool,
     metrics,
     identityFor(req, name) {
       const key = req.kyso.key!;
@@ -152,7 +161,13 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   };
 
   app.decorateRequest('kyso', null as unknown as RequestContext);
-  app.addContentTypeParser(['application/pdf', 'application/octet-stream', 'image/jpeg', 'image/png'], { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (_req, body, done) => done(null, body));
+  // No route takes text; without this parser text/plain is refused with 415 instead of reaching a JSON schema as a string.
+  app.removeContentTypeParser('text/plain');
+  // A route that declares no query parameters refuses any (an ignored ?identity= would look as if it chose something).
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'POST' && route.schema && !route.schema.querystring) route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
+  });
+  app.addContentTypeParser(['application/pdf', 'application/octet-stream', 'image/jpeg', 'image/png'], { bodyLimit: config.bodyLimit }, sharedBodyParser(config.bodyLimit));
 
   app.addHook('onRequest', async (req) => {
     req.kyso = {};
@@ -185,6 +200,14 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     req.kyso.key = key;
     if (!key.operations.includes(op) && !(op === 'verify' && config.publicVerify)) throw errors.forbidden(`perform "${op}"`, `thực hiện "${op}"`);
   });
+  // Routes that take a document refuse JSON before parsing it, so malformed and well-formed JSON get the same 415.
+  app.addHook('onRequest', async (req) => {
+    if (!req.routeOptions.config?.pdfBody) return;
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/json' || type.endsWith('+json')) {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the PDF itself with Content-Type: application/pdf.', 'Hãy gửi chính tệp PDF với Content-Type: application/pdf.');
+    }
+  });
 
   app.setErrorHandler(async (err, req, reply) => {
     const { status, body, headers } = toErrorResponse(err);
@@ -207,18 +230,28 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
       }
     } else if (status >= 400) result = `HTTP_${status}`;
     const body = req.body;
-    const rec: AuditRecord = await store!.appendAudit({
-      time: new Date().toISOString(),
-      keyId: req.kyso?.key?.id ?? null,
-      identity: req.kyso?.identity ?? null,
-      operation: op,
-      inputSha256: Buffer.isBuffer(body) ? sha256Hex(body) : body !== undefined && body !== null ? sha256Hex(Buffer.from(JSON.stringify(body))) : null,
-      outputSha256: status < 400 && Buffer.isBuffer(payload) ? sha256Hex(payload) : null,
-      code: req.kyso?.code ?? null,
-      field: req.kyso?.field ?? null,
-      result,
-      status,
-    });
+    let rec: AuditRecord;
+    try {
+      rec = await store!.appendAudit({
+        time: new Date().toISOString(),
+        keyId: req.kyso?.key?.id ?? null,
+        identity: req.kyso?.identity ?? null,
+        operation: op,
+        inputSha256: req.kyso?.inputSha256 ?? (Buffer.isBuffer(body) ? (body.length > 0 ? sha256Hex(body) : null) : body !== undefined && body !== null ? sha256Hex(Buffer.from(JSON.stringify(body))) : null),
+        outputSha256: status < 400 ? (req.kyso?.outputSha256 ?? (Buffer.isBuffer(payload) ? sha256Hex(payload) : null)) : null,
+        code: req.kyso?.code ?? null,
+        field: req.kyso?.field ?? null,
+        result,
+        status,
+      });
+    } catch (e) {
+      // No response leaves without its audit record: the client gets a typed 503 instead of the document.
+      req.log.error({ err: { message: (e as Error).message } }, 'audit log write failed');
+      req.kyso.auditId = -1;
+      reply.code(503).header('content-type', 'application/json; charset=utf-8').header('retry-after', '5').removeHeader('content-length');
+      for (const h of ['x-kyso-field', 'x-kyso-result-code', 'x-kyso-identity', 'content-disposition']) reply.removeHeader(h);
+      return JSON.stringify({ code: 'AUDIT_UNAVAILABLE', message: 'The audit log cannot be written; nothing was returned. Retry later.', messageVi: 'Không ghi được nhật ký kiểm toán; chưa trả kết quả. Hãy thử lại sau.' });
+    }
     req.kyso.auditId = rec.seq;
     reply.header('x-kyso-audit-id', String(rec.seq));
     return payload;
@@ -232,7 +265,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
 
   registerOpsRoutes(app, ctx, openapi);
   registerSignRoutes(app, ctx);
-  registerTwoStepRoutes(app, ctx, options.twoStep);
+  registerTwoStepRoutes(app, ctx, { sessionTtlMs: config.twoStep.sessionTtlSeconds * 1000, ...options.twoStep });
   registerVerifyRoutes(app, ctx);
   registerCodeRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
@@ -245,6 +278,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     if (closed) return;
     closed = true;
     await app.close();
+    await pool.close().catch(() => undefined);
     await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
     await sequences!.close().catch(() => undefined);
     await store!.close().catch(() => undefined);

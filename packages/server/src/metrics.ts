@@ -8,8 +8,16 @@ export interface Metrics {
   queue: Gauge;
 }
 
+/** What the worker pool reports to /metrics. */
+export interface PoolStats {
+  threads: number;
+  queued: number;
+  completed: number;
+  utilization: number;
+}
+
 /** One registry per server (not prom-client's global one), so several servers in a process do not clash. */
-export function createMetrics(inProgress: () => number): Metrics {
+export function createMetrics(inProgress: () => number, pool?: () => PoolStats): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kyso_' });
   const requests = new Counter({ name: 'kyso_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
@@ -29,5 +37,21 @@ export function createMetrics(inProgress: () => number): Metrics {
       queue.set(inProgress());
     },
   });
+  if (pool) {
+    const gauge = (name: string, help: string, read: (p: PoolStats) => number) => {
+      const g: Gauge = new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          g.set(read(pool()));
+        },
+      });
+    };
+    gauge('kyso_worker_threads', 'Worker threads signing and verifying (0: on the main thread)', (p) => p.threads);
+    gauge('kyso_worker_queue', 'Tasks waiting for a worker thread', (p) => p.queued);
+    gauge('kyso_worker_tasks_completed', 'Tasks the worker threads have finished since start', (p) => p.completed);
+    gauge('kyso_worker_utilization', 'Share of the worker threads\' time spent working since start (0..1)', (p) => p.utilization);
+  }
   return { registry, requests, duration, signatures, queue };
 }

@@ -17,7 +17,7 @@ export function registerServe(program: Command): void {
     .description('Chạy dịch vụ ký số HTTP / run the HTTP signing service')
     .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)')
     .option('--data-dir <dir>', 'data directory (SQLite, development TEST identity)', undefined)
-    .option('--config <file>', 'JSON configuration (default $KYSO_CONFIG; none = development mode)')
+    .option('--config <file>', 'YAML (.yaml, .yml) or JSON configuration (default $KYSO_CONFIG; none = development mode)')
     .option('--quiet', 'no request log on stderr')
     .action(async (opts: ServeOptions) => {
       const configFile = opts.config ?? process.env.KYSO_CONFIG;

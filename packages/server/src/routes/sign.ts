@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { KysoError, parseResultCode, signPdfDetailed, tsaTimestamper, type PadesLevel } from '@kyso/core';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { signedParts } from '../pool/tasks.js';
+import { KysoError, parseResultCode, type PadesLevel } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses, headerText } from './schemas.js';
@@ -23,6 +25,14 @@ export function pdfBody(body: unknown): Buffer {
   if (!Buffer.isBuffer(body) || body.length === 0) throw new KysoError('PDF_EMPTY', 'The request has no PDF.', { vi: 'Yêu cầu không kèm tệp PDF.' });
   if (!body.subarray(0, 1024).includes('%PDF-')) throw errors.notPdf();
   return body;
+}
+
+/** Sends a PDF given as pieces (the request body and the appended update) without joining them. */
+export function sendPdf(reply: FastifyReply, parts: Uint8Array[]): FastifyReply {
+  const buffers = parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  if (buffers.length === 1) return reply.type('application/pdf').send(buffers[0]);
+  const length = buffers.reduce((n, b) => n + b.length, 0);
+  return reply.type('application/pdf').header('content-length', length).send(Readable.from(buffers, { objectMode: false }));
 }
 
 export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -82,15 +92,19 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
       let result;
       try {
         result = await ctx.limiter.run(() =>
-          signPdfDetailed(pdf, {
-            signer: identity.signer,
-            level,
-            ...(level !== 'B-B' && tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
-            ...(reason ? { reason } : {}),
-            ...(location ? { location } : {}),
-            ...(field ? { fieldName: field } : {}),
-            ...(resultCode ? { resultCode } : {}),
-          }),
+          ctx.pool.sign(
+            pdf,
+            identity.signer,
+            {
+              level,
+              ...(level !== 'B-B' && tsa ? { tsa: { url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
+              ...(reason ? { reason } : {}),
+              ...(location ? { location } : {}),
+              ...(field ? { fieldName: field } : {}),
+              ...(resultCode ? { resultCode } : {}),
+            },
+            req.kyso,
+          ),
         );
       } catch (e) {
         ctx.metrics.signatures.inc({ identity: identity.name, result: 'error' });
@@ -100,7 +114,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
       req.kyso.field = result.fieldName;
       reply.header('x-kyso-field', result.fieldName).header('x-kyso-identity', identity.name).type('application/pdf');
       if (resultCode) reply.header('x-kyso-result-code', resultCode);
-      return reply.send(Buffer.from(result.pdf.buffer, result.pdf.byteOffset, result.pdf.byteLength));
+      return sendPdf(reply, signedParts(pdf, result));
     },
   );
 }

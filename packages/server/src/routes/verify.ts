@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
-import { renderReport, TrustStore, verifyPdf } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
 import { errorResponses } from './schemas.js';
 import { pdfBody } from './sign.js';
@@ -12,18 +10,6 @@ interface VerifyQuery {
 }
 
 export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const stores = new Map<string, TrustStore>();
-  const storeFor = (policy: 'bcy' | 'vn'): TrustStore | undefined => {
-    if (ctx.config.trust.extraRoots.length === 0) return undefined;
-    let s = stores.get(policy);
-    if (!s) {
-      s = TrustStore.forPolicy(policy);
-      for (const r of ctx.config.trust.extraRoots) s.addAnchors(r.includes('-----BEGIN') ? r : readFileSync(r));
-      stores.set(policy, s);
-    }
-    return s;
-  };
-
   app.post<{ Querystring: VerifyQuery }>(
     '/v1/verify',
     {
@@ -62,12 +48,11 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (req, reply) => {
       const pdf = pdfBody(req.body);
       const policy = req.query.policy ?? ctx.config.trust.policy;
-      const trustStore = storeFor(policy);
-      const report = await ctx.limiter.run(() => verifyPdf(pdf, trustStore ? { trustStore } : { policy }));
+      const { body } = await ctx.limiter.run(() => ctx.pool.verify(pdf, { policy, format: req.query.format, lang: req.query.lang }, req.kyso));
       reply.header('content-language', req.query.lang);
-      if (req.query.format === 'text') return reply.type('text/plain; charset=utf-8').send(renderReport(report, req.query.lang));
+      if (req.query.format === 'text') return reply.type('text/plain; charset=utf-8').send(body);
       // Serialised as `kyso verify --json` does, whatever the schema lists.
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(report));
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 }

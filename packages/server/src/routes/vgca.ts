@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { describeSigner, isKysoError, renderReport, signPdfDetailed, verifyPdf, type SignPdfOptions } from '@kyso/core';
+import { describeSigner, isKysoError } from '@kyso/core';
+import { signedBytes, type SignTaskOptions } from '../pool/tasks.js';
 import type { ServerContext } from '../create-server.js';
 import { allowedUrl, download, TransferError, uploadSigned, type TransferLimits } from '../vgca/transfer.js';
 import { bearer } from './schemas.js';
@@ -72,8 +73,8 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
         const auth: Record<string, string> = body.JWTToken ? { authorization: `Bearer ${body.JWTToken}` } : {};
         const pdf = await download(source, limits, auth);
         if (endpoint === 'VerifyPDF') {
-          const report = await ctx.limiter.run(() => verifyPdf(pdf, ctx.trustStore ? { trustStore: ctx.trustStore } : { policy: ctx.config.trust.policy }));
-          return answer({ Status: report.verdict === 'valid' ? 0 : 1, Message: renderReport(report, 'vi'), FileName: fileName, FileServer: '' });
+          const report = await ctx.limiter.run(() => ctx.pool.verify(pdf, { policy: ctx.config.trust.policy, format: 'text', lang: 'vi' }, req.kyso));
+          return answer({ Status: report.verdict === 'valid' ? 0 : 1, Message: report.body, FileName: fileName, FileServer: '' });
         }
         if (!body.FileUploadHandler) throw new TransferError(1, 'FileUploadHandler is required to return the signed file.', 'Cần FileUploadHandler để gửi trả tệp đã ký.');
         const target = allowedUrl(body.FileUploadHandler, limits, 'FileUploadHandler');
@@ -83,10 +84,10 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
         } catch {
           agencyName = undefined;
         }
-        const signed = await ctx.limiter.run(() => signPdfDetailed(pdf, { signer: identity.signer, ...optionsFor(endpoint, body, agencyName) }));
+        const signed = await ctx.limiter.run(() => ctx.pool.sign(pdf, identity.signer, optionsFor(endpoint, body, agencyName), req.kyso));
         req.kyso.field = signed.fieldName;
         const outName = fileName.replace(/\.pdf$/i, '') + '.signed.pdf';
-        const uploaded = await uploadSigned(target, limits, { name: outName, bytes: signed.pdf }, { ...(body.SessionId ? { SessionId: body.SessionId } : {}), ...(body.DocNumber ? { DocNumber: body.DocNumber } : {}) }, auth);
+        const uploaded = await uploadSigned(target, limits, { name: outName, bytes: signedBytes(pdf, signed) }, { ...(body.SessionId ? { SessionId: body.SessionId } : {}), ...(body.DocNumber ? { DocNumber: body.DocNumber } : {}) }, auth);
         let returnedName = outName;
         try {
           const j = JSON.parse(uploaded) as { FileName?: unknown };
@@ -105,7 +106,7 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
 }
 
 /** What each plugin endpoint means for the signature. */
-function optionsFor(endpoint: Endpoint, body: VgcaRequest, agencyName: string | undefined): Partial<SignPdfOptions> {
+function optionsFor(endpoint: Endpoint, body: VgcaRequest, agencyName: string | undefined): SignTaskOptions {
   switch (endpoint) {
     case 'SignApproved':
       return { reason: 'Phê duyệt' };

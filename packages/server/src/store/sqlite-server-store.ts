@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../audit.js';
+import type { AuditEntry, AuditRecord } from '../audit.js';
+import { SqliteAuditWriter } from './sqlite-audit-writer.js';
 import type { ApiKeyRecord, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
 import { rowToSession, sessionToRow, SIGN_SESSION_COLUMNS, type SignSessionRow } from '../two-step/session-row.js';
 
@@ -43,9 +44,12 @@ export function rowToRecord(r: AuditRow): AuditRecord {
 export class SqliteServerStore implements ServerStore {
   readonly backend = 'sqlite' as const;
   readonly #db: Database.Database;
+  readonly #file: string;
+  #writer: SqliteAuditWriter | undefined;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, file: string) {
     this.#db = db;
+    this.#file = file;
   }
 
   static fileIn(dataDir: string): string {
@@ -75,22 +79,13 @@ export class SqliteServerStore implements ServerStore {
       );
       CREATE INDEX IF NOT EXISTS kyso_sign_sessions_expires ON kyso_sign_sessions (expires_at);
     `);
-    return new SqliteServerStore(db);
+    return new SqliteServerStore(db, file);
   }
 
-  async appendAudit(e: AuditEntry): Promise<AuditRecord> {
-    return this.#db
-      .transaction(() => {
-        const last = this.#db.prepare('SELECT seq, hash FROM kyso_audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-        const seq = (last?.seq ?? 0) + 1;
-        const prevHash = last?.hash ?? GENESIS_HASH;
-        const hash = auditHash(seq, e, prevHash);
-        this.#db
-          .prepare('INSERT INTO kyso_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(seq, e.time, e.keyId, e.identity, e.operation, e.inputSha256, e.outputSha256, e.code, e.field, e.result, e.status, prevHash, hash);
-        return { ...e, seq, prevHash, hash };
-      })
-      .immediate();
+  /** Appends go through a writer thread (group commit off the event loop); see sqlite-audit-thread.ts. */
+  appendAudit(e: AuditEntry): Promise<AuditRecord> {
+    this.#writer ??= new SqliteAuditWriter(this.#file);
+    return this.#writer.append(e);
   }
 
   async listAudit(o: { after?: number; limit: number }): Promise<AuditRecord[]> {
@@ -134,6 +129,7 @@ export class SqliteServerStore implements ServerStore {
   }
 
   async close(): Promise<void> {
+    await this.#writer?.close();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { isKysoError, KysoError, renderReport, signPdfDetailed, TrustStore, tsaTimestamper, verifyPdf, type KysoErrorCode, type SignPdfOptions, type Signer, type VerifyPdfOptions } from '@kyso/core';
+
+/**
+ * The CPU-bound work of a request (parse, write the update, hash the byte
+ * ranges, build the CMS; or verify), written once and run either on a worker
+ * thread or, with `workers: 0`, on the main thread. Everything that crosses
+ * a thread boundary is plain data: the signer and the TSA client are rebuilt
+ * on the far side.
+ */
+
+/** Signing options as data: `tsa` stands for the timestamper. */
+export type SignTaskOptions = Omit<SignPdfOptions, 'signer' | 'timestamper' | 'validation'> & { tsa?: { url: string; timeoutMs: number } };
+
+export interface SignTaskResult {
+  /**
+   * The signed PDF; or, from a worker, only what the signature appended to
+   * the input (an incremental update leaves the input as the output's
+   * prefix), so the megabytes cross the thread boundary once, not twice.
+   */
+  output: { whole: Uint8Array } | { appended: Uint8Array };
+  fieldName: string;
+  inputSha256: string;
+  outputSha256: string;
+}
+
+export interface VerifyTaskOptions {
+  policy: 'bcy' | 'vn';
+  /** `json`: the report as `kyso verify --json` prints it; `text`: rendered for a person. */
+  format: 'json' | 'text';
+  lang: 'vi' | 'en';
+}
+
+export interface VerifyTaskResult {
+  verdict: string;
+  body: string;
+  inputSha256: string;
+}
+
+/** What the audit record needs from a task, filled even when the task fails. */
+export interface TaskDigests {
+  inputSha256?: string;
+  outputSha256?: string;
+}
+
+export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests, appendedOnly = false): Promise<SignTaskResult> {
+  const inputHash = createHash('sha256').update(pdf);
+  const inputSha256 = inputHash.copy().digest('hex');
+  digests.inputSha256 = inputSha256;
+  const { tsa, ...rest } = options;
+  const result = await signPdfDetailed(pdf, {
+    ...rest,
+    signer,
+    ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs } } : {}),
+  });
+  // An incremental update starts with the input byte for byte: carry the input's hash on over the appended part instead of hashing the whole file again.
+  const out = result.pdf;
+  const extends_ = out.length >= pdf.length && Buffer.compare(out.subarray(0, pdf.length), pdf) === 0;
+  const outputSha256 = extends_ ? inputHash.update(out.subarray(pdf.length)).digest('hex') : sha256Hex(out);
+  digests.outputSha256 = outputSha256;
+  // A copy, not a view: cloning a view for the main thread would clone the whole buffer under it.
+  const output = extends_ && appendedOnly ? { appended: new Uint8Array(out.subarray(pdf.length)) } : { whole: out };
+  return { output, fieldName: result.fieldName, inputSha256, outputSha256 };
+}
+
+/** The signed PDF as the pieces to send: the input and what was appended, or the whole output. */
+export function signedParts(input: Uint8Array, r: SignTaskResult): Uint8Array[] {
+  return 'whole' in r.output ? [r.output.whole] : [input, r.output.appended];
+}
+
+/** The signed PDF in one piece (copies when the output came as input + appended bytes). */
+export function signedBytes(input: Uint8Array, r: SignTaskResult): Uint8Array {
+  return 'whole' in r.output ? r.output.whole : Buffer.concat([input, r.output.appended]);
+}
+
+/** Trust stores per policy with the configured extra roots, built once per thread. */
+export class TrustStores {
+  readonly #stores = new Map<string, TrustStore>();
+  constructor(readonly extraRoots: readonly (string | Uint8Array)[]) {}
+
+  optionsFor(policy: 'bcy' | 'vn'): VerifyPdfOptions {
+    if (this.extraRoots.length === 0) return { policy };
+    let s = this.#stores.get(policy);
+    if (!s) {
+      s = TrustStore.forPolicy(policy);
+      for (const r of this.extraRoots) s.addAnchors(r);
+      this.#stores.set(policy, s);
+    }
+    return { trustStore: s };
+  }
+}
+
+export async function runVerify(pdf: Uint8Array, trust: TrustStores, options: VerifyTaskOptions, digests: TaskDigests): Promise<VerifyTaskResult> {
+  const inputSha256 = sha256Hex(pdf);
+  digests.inputSha256 = inputSha256;
+  const report = await verifyPdf(pdf, trust.optionsFor(options.policy));
+  const body = options.format === 'text' ? renderReport(report, options.lang) : JSON.stringify(report);
+  return { verdict: report.verdict, body, inputSha256 };
+}
+
+/** An error as data (structured clone keeps only an Error's message). */
+export interface TaskError {
+  kyso: boolean;
+  code?: string;
+  message: string;
+  messageVi?: string;
+  details?: Record<string, unknown>;
+}
+
+export function errorToData(e: unknown): TaskError {
+  if (isKysoError(e)) return { kyso: true, code: e.code, message: e.message, messageVi: e.messageVi, ...(e.details ? { details: e.details } : {}) };
+  return { kyso: false, message: e instanceof Error ? e.message : String(e) };
+}
+
+export function errorFromData(d: TaskError): Error {
+  if (d.kyso) return new KysoError(d.code as KysoErrorCode, d.message, { ...(d.messageVi ? { vi: d.messageVi } : {}), ...(d.details ? { details: d.details } : {}) });
+  return new Error(d.message);
+}
