@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(poppler-utils qpdf mupdf-tools libnss3-tools softhsm2 opensc fonts-liberation2 openssl chromium)
+DEB_PACKAGES=(poppler-utils qpdf mupdf-tools libnss3-tools softhsm2 opensc fonts-liberation2 openssl chromium curl)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
