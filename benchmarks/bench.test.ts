@@ -55,6 +55,38 @@ describe('benchmarks/sign.bench.ts', () => {
   }, 180_000);
 });
 
+describe('benchmarks/server.bench.ts', () => {
+  // Runs the whole harness briefly: what it checks beyond speed (beyond capacity only 429/503,
+  // the server alive afterwards, every response in an intact audit chain) must hold at any rate.
+  it('prints one JSON report; under 3x overload only 429/503, no crash, no response missing from the audit log', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, 'server.bench.ts'), '--json', '--quick', '--size', '100KB', '--seconds', '0.6'], {
+      cwd: root,
+      timeout: 150_000,
+      maxBuffer: 1 << 20,
+    });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]!) as {
+      workers: number;
+      library: { perSec: number; cpuMsPerSign: number };
+      saturation: { perSec: number; p50: number; p99: number; statuses: Record<string, number> };
+      overload: { statuses: Record<string, number>; onlyBusyBeyondCapacity: boolean; peakRssBytes: number; aliveAfter: boolean; audit: { records: number; chainOk: boolean; missing: number; unaudited: number } };
+    };
+    expect(r.library.perSec).toBeGreaterThan(0);
+    expect(r.saturation.perSec).toBeGreaterThan(0);
+    expect(Object.keys(r.saturation.statuses)).toEqual(['200']);
+    expect(r.overload.onlyBusyBeyondCapacity).toBe(true);
+    expect(r.overload.statuses['0'] ?? 0).toBe(0);
+    expect(r.overload.aliveAfter).toBe(true);
+    expect(r.overload.audit.chainOk).toBe(true);
+    expect(r.overload.audit.missing).toBe(0);
+    expect(r.overload.audit.unaudited).toBe(0);
+    const answered = Object.values(r.overload.statuses).reduce((a, b) => a + b, 0);
+    expect(r.overload.audit.records).toBeGreaterThanOrEqual(answered);
+    expect(r.overload.peakRssBytes).toBeGreaterThan(0);
+  }, 180_000);
+});
+
 describe('benchmarks/fixtures.ts', () => {
   it('makes deterministic PDFs of about the requested size', async () => {
     for (const make of [makeTextPdf, makeImagePdf]) {

@@ -1,0 +1,369 @@
+/**
+ * Service benchmark: `pnpm bench:server [--json] [--quick] [--size 1MB]
+ * [--workers N] [--seconds S]`.
+ *
+ * Signs PDFs over real HTTP on loopback against `kyso serve` (a separate
+ * process, PKCS#12 identity, SQLite audit log) and compares with the
+ * library's own single-thread rate measured in the same run:
+ *
+ *  1. library: signPdf in a loop in a child process (signs/s on one core,
+ *     and CPU seconds per signature);
+ *  2. saturation: closed loop, enough clients to keep every worker busy;
+ *     throughput, p50/p99, and the server's CPU seconds per signature;
+ *  3. 70 % of that throughput, open loop (requests sent on a schedule,
+ *     latency counted from the scheduled time so a stall is not hidden);
+ *  4. 3 × that throughput, open loop: what is beyond capacity must be 429
+ *     or 503, nothing else; the server's peak RSS; afterwards the server
+ *     still answers, every response's audit record is in the log and the
+ *     hash chain verifies.
+ *
+ * The client runs in this process on the same machine, so on a small
+ * machine it competes with the server for the cores: the CPU-second ratio
+ * ("efficiency") is the number that does not depend on that.
+ * In --json mode stdout carries exactly one JSON object.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { ensureFixture, ensureIdentity, parseSize, sizeLabel } from './fixtures.js';
+
+const SCRIPT = fileURLToPath(import.meta.url);
+const REPO_ROOT = dirname(dirname(SCRIPT));
+const CLI = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js');
+const CLK_TCK = 100; // USER_HZ on Linux
+
+const { values: opts } = parseArgs({
+  args: process.argv.slice(2)[0] === '--' ? process.argv.slice(3) : process.argv.slice(2),
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    size: { type: 'string', default: '1MB' },
+    workers: { type: 'string' },
+    seconds: { type: 'string' },
+    'child-library': { type: 'boolean', default: false },
+    pdf: { type: 'string' },
+    p12: { type: 'string' },
+    ms: { type: 'string' },
+  },
+});
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+// ------------------------------------------------------------ library rate
+
+interface LibraryRate {
+  perSec: number;
+  cpuMsPerSign: number;
+}
+
+async function libraryChild(): Promise<void> {
+  const { SoftwareSigner, signPdf } = await import('@kyso/core');
+  const pdf = new Uint8Array(readFileSync(opts.pdf!));
+  const signer = SoftwareSigner.fromPkcs12(readFileSync(opts.p12!), process.env.KYSO_BENCH_P12_PASSWORD!);
+  for (let i = 0; i < 20; i++) await signPdf(pdf, { signer });
+  const ms = Number(opts.ms);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < ms) {
+    await signPdf(pdf, { signer });
+    n++;
+  }
+  const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ perSec: (n * 1000) / elapsed, cpuMsPerSign: (cpu.user + cpu.system) / 1000 / n } satisfies LibraryRate));
+}
+
+async function measureLibrary(pdfPath: string, p12: string, password: string, ms: number): Promise<LibraryRate> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SCRIPT, '--child-library', '--pdf', pdfPath, '--p12', p12, '--ms', String(ms)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, KYSO_BENCH_P12_PASSWORD: password },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as LibraryRate;
+}
+
+// ------------------------------------------------------------------ server
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  dataDir: string;
+  key: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(p12: string, password: string, workers: number, bodyLimit: number): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-server-'));
+  const key = randomBytes(24).toString('base64url');
+  const config = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: join(dir, 'data'),
+    workers,
+    // Enough in progress to keep every thread fed while the main thread does I/O; a short queue so overload turns into 429 fast.
+    maxConcurrent: Math.max(2, workers * 2),
+    maxQueue: Math.max(4, workers * 4),
+    bodyLimit,
+    identities: [{ name: 'bench', agency: '000.00.00.H56', signer: { p12, passwordEnv: 'KYSO_BENCH_P12_PASSWORD' } }],
+    apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(key).digest('hex'), identities: ['bench'], operations: ['sign', 'audit'] }],
+  };
+  const cfgPath = join(dir, 'kyso.json');
+  writeFileSync(cfgPath, JSON.stringify(config));
+  const proc = spawn(process.execPath, [CLI, 'serve', '--config', cfgPath], {
+    env: { ...process.env, KYSO_BENCH_P12_PASSWORD: password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`kyso serve exited (${code}): ${stderr.trim()}`)));
+  });
+  return {
+    proc,
+    url,
+    dataDir: config.dataDir,
+    key,
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** utime + stime of a process and all its threads, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+// ------------------------------------------------------------------ client
+
+interface Outcome {
+  status: number; // 0: no response (connection error)
+  ms: number;
+  auditId?: number;
+}
+
+function signOnce(agent: Agent, base: URL, key: string, pdf: Buffer, startedAt: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: base.hostname, port: base.port, path: '/v1/sign', method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/pdf', 'content-length': pdf.length } },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => {
+          const a = res.headers['x-kyso-audit-id'];
+          resolve({ status: res.statusCode ?? 0, ms: performance.now() - startedAt, ...(typeof a === 'string' ? { auditId: Number(a) } : {}) });
+        });
+        res.on('error', () => resolve({ status: 0, ms: performance.now() - startedAt }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - startedAt }));
+    req.end(pdf);
+  });
+}
+
+/** `clients` loops, each sending its next request when the last one answered. */
+async function closedLoop(base: URL, key: string, pdf: Buffer, clients: number, ms: number): Promise<{ outcomes: Outcome[]; elapsedMs: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const outcomes: Outcome[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() - t0 < ms) outcomes.push(await signOnce(agent, base, key, pdf, performance.now()));
+    }),
+  );
+  const elapsedMs = performance.now() - t0;
+  agent.destroy();
+  return { outcomes, elapsedMs };
+}
+
+/** Requests sent at `rate` per second whatever the answers; latency from each request's scheduled time. */
+async function openLoop(base: URL, key: string, pdf: Buffer, rate: number, ms: number, sample?: () => void): Promise<Outcome[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const pending: Promise<Outcome>[] = [];
+  const t0 = performance.now();
+  const total = Math.max(1, Math.round((rate * ms) / 1000));
+  for (let i = 0; i < total; i++) {
+    const at = t0 + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sample?.();
+    pending.push(signOnce(agent, base, key, pdf, at));
+  }
+  const outcomes = await Promise.all(pending);
+  agent.destroy();
+  return outcomes;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function latency(outcomes: Outcome[]): { p50: number; p99: number } {
+  const ok = outcomes.filter((o) => o.status === 200).map((o) => o.ms).sort((a, b) => a - b);
+  return { p50: percentile(ok, 50), p99: percentile(ok, 99) };
+}
+
+function statusCounts(outcomes: Outcome[]): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const o of outcomes) c[String(o.status)] = (c[String(o.status)] ?? 0) + 1;
+  return c;
+}
+
+async function auditCheck(server: Server, outcomes: Outcome[]): Promise<{ records: number; chainOk: boolean; missing: number; unaudited: number }> {
+  const seqs = new Set<number>();
+  let after = 0;
+  for (;;) {
+    const r = await fetch(`${server.url}/v1/audit?after=${after}&limit=1000`, { headers: { authorization: `Bearer ${server.key}` } });
+    const page = (await r.json()) as { records: { seq: number }[]; next: number | null };
+    for (const rec of page.records) seqs.add(rec.seq);
+    if (page.next === null || page.records.length === 0) break;
+    after = page.next;
+  }
+  const answered = outcomes.filter((o) => o.status !== 0);
+  const missing = answered.filter((o) => o.auditId !== undefined && !seqs.has(o.auditId)).length;
+  const unaudited = answered.filter((o) => o.auditId === undefined).length;
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'audit', 'verify', '--data-dir', server.dataDir, '--json'], { cwd: REPO_ROOT }).catch((e: { stdout: string }) => e);
+  const chain = JSON.parse(stdout) as { ok: boolean; records: number };
+  return { records: chain.records, chainOk: chain.ok, missing, unaudited };
+}
+
+// -------------------------------------------------------------------- main
+
+export interface ServerBenchReport {
+  machine: { cores: number; cpu: string };
+  sizeBytes: number;
+  workers: number;
+  library: LibraryRate;
+  saturation: { clients: number; perSec: number; perSecPerWorker: number; ratioPerCore: number; serverCpuMsPerSign: number; efficiency: number; p50: number; p99: number; statuses: Record<string, number> };
+  at70: { rate: number; perSec: number; p50: number; p99: number; statuses: Record<string, number> };
+  overload: { rate: number; statuses: Record<string, number>; onlyBusyBeyondCapacity: boolean; peakRssBytes: number; aliveAfter: boolean; audit: { records: number; chainOk: boolean; missing: number; unaudited: number } };
+}
+
+async function main(): Promise<void> {
+  const quick = opts.quick!;
+  const size = parseSize(opts.size!);
+  const workers = opts.workers !== undefined ? Number(opts.workers) : availableParallelism();
+  const phaseMs = (opts.seconds !== undefined ? Number(opts.seconds) : quick ? 1.5 : 8) * 1000;
+  const pdfPath = await ensureFixture('text', size);
+  const pdf = readFileSync(pdfPath);
+  const id = ensureIdentity();
+
+  log(`library: signPdf on one thread, ${sizeLabel(size)} (${phaseMs / 1000} s)…`);
+  const library = await measureLibrary(pdfPath, id.p12Path, id.password, phaseMs);
+
+  const server = await startServer(id.p12Path, id.password, workers, Math.max(2 * size, 1 << 20));
+  const pid = server.proc.pid!;
+  const base = new URL(server.url);
+  const all: Outcome[] = [];
+  try {
+    // Warm up the threads and the connection pool.
+    all.push(...(await closedLoop(base, server.key, pdf, Math.max(2, workers * 2), quick ? 300 : 1000)).outcomes);
+
+    const clients = Math.max(2, workers * 2);
+    log(`saturation: ${clients} clients, ${workers} worker thread(s)…`);
+    const cpu0 = cpuMs(pid);
+    const sat = await closedLoop(base, server.key, pdf, clients, phaseMs);
+    const serverCpu = cpuMs(pid) - cpu0;
+    all.push(...sat.outcomes);
+    const okSat = sat.outcomes.filter((o) => o.status === 200).length;
+    const perSec = (okSat * 1000) / sat.elapsedMs;
+    const serverCpuMsPerSign = serverCpu / Math.max(1, okSat);
+
+    const rate70 = 0.7 * perSec;
+    log(`70 %: ${rate70.toFixed(0)} requests/s, open loop…`);
+    const t70 = performance.now();
+    const at70 = await openLoop(base, server.key, pdf, rate70, phaseMs);
+    const elapsed70 = performance.now() - t70;
+    all.push(...at70);
+
+    const rateOver = 3 * perSec;
+    log(`3×: ${rateOver.toFixed(0)} requests/s, open loop…`);
+    let peakRss = rssBytes(pid);
+    let lastSample = 0;
+    const over = await openLoop(base, server.key, pdf, rateOver, phaseMs, () => {
+      const now = performance.now();
+      if (now - lastSample > 50) {
+        lastSample = now;
+        peakRss = Math.max(peakRss, rssBytes(pid));
+      }
+    });
+    peakRss = Math.max(peakRss, rssBytes(pid));
+    all.push(...over);
+    const alive = await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false);
+    const audit = await auditCheck(server, all);
+
+    const report: ServerBenchReport = {
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' },
+      sizeBytes: pdf.length,
+      workers,
+      library,
+      saturation: {
+        clients,
+        perSec,
+        perSecPerWorker: perSec / Math.max(1, workers),
+        ratioPerCore: perSec / Math.max(1, Math.min(workers, cpus().length)) / library.perSec,
+        serverCpuMsPerSign,
+        efficiency: library.cpuMsPerSign / serverCpuMsPerSign,
+        ...latency(sat.outcomes),
+        statuses: statusCounts(sat.outcomes),
+      },
+      at70: { rate: rate70, perSec: (at70.filter((o) => o.status === 200).length * 1000) / elapsed70, ...latency(at70), statuses: statusCounts(at70) },
+      overload: {
+        rate: rateOver,
+        statuses: statusCounts(over),
+        onlyBusyBeyondCapacity: over.every((o) => o.status === 200 || o.status === 429 || o.status === 503),
+        peakRssBytes: peakRss,
+        aliveAfter: alive,
+        audit,
+      },
+    };
+    if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else printTable(report);
+  } finally {
+    await server.stop();
+  }
+}
+
+function printTable(r: ServerBenchReport): void {
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+  const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
+  const lines = [
+    `kyso server benchmark: ${sizeLabel(r.sizeBytes)} PDF, ${r.workers} worker thread(s), ${r.machine.cores} cores (${r.machine.cpu}); client on the same machine`,
+    '',
+    `library (one thread)      ${f(r.library.perSec)} signs/s, ${f(r.library.cpuMsPerSign, 2)} ms CPU per signature`,
+    `saturation (${r.saturation.clients} clients)    ${f(r.saturation.perSec)} signs/s = ${f(r.saturation.perSecPerWorker)} per worker = ${f(100 * r.saturation.ratioPerCore, 0)} % of the library rate per core (target ≥ 85 %)`,
+    `                          p50 ${f(r.saturation.p50)} ms, p99 ${f(r.saturation.p99)} ms; server ${f(r.saturation.serverCpuMsPerSign, 2)} ms CPU per signature = ${f(100 * r.saturation.efficiency, 0)} % of the library's efficiency`,
+    `70 % (${f(r.at70.rate, 0)}/s open loop)   p50 ${f(r.at70.p50)} ms, p99 ${f(r.at70.p99)} ms (target < 50 ms); statuses ${JSON.stringify(r.at70.statuses)}`,
+    `3× (${f(r.overload.rate, 0)}/s open loop)     statuses ${JSON.stringify(r.overload.statuses)}: ${r.overload.onlyBusyBeyondCapacity ? 'only 429/503 beyond capacity: PASS' : 'other failures: FAIL'}`,
+    `                          server peak RSS ${mb(r.overload.peakRssBytes)}; alive after: ${r.overload.aliveAfter ? 'yes' : 'NO'}`,
+    `audit                     ${r.overload.audit.records} records, chain ${r.overload.audit.chainOk ? 'intact' : 'BROKEN'}, responses missing from the log: ${r.overload.audit.missing}, without an audit id: ${r.overload.audit.unaudited}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+if (opts['child-library']) await libraryChild();
+else await main();
