@@ -7,7 +7,7 @@ export * from './trust/index.js';
 export * from './codes/index.js';
 export * from './cms/index.js';
 export { SoftwareSigner, orderChain } from './sign/software-signer.js';
-export type { SoftwareSignerOptions, SoftwareSignerPem, PemInput } from './sign/software-signer.js';
+export type { SoftwareSignerOptions, SoftwareSignerPem, SoftwareSignerThreadData, PemInput } from './sign/software-signer.js';
 export { readPkcs12, readCertificates, readPrivateKey } from './sign/key-files.js';
 export type { KeyMaterial } from './sign/key-files.js';
 export * from './diff/index.js';

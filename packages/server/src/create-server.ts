@@ -22,6 +22,7 @@ import { registerPage } from './routes/page.js';
 import { collectOpenApi } from './routes/openapi.js';
 import { CpuPool } from './pool/cpu-pool.js';
 import { sharedBodyParser } from './shared-body.js';
+import { SharedBuffers } from './shared-buffers.js';
 import type { TaskDigests } from './pool/tasks.js';
 
 export interface CreateServerOptions {
@@ -59,6 +60,8 @@ declare module 'fastify' {
     operation?: Operation;
     /** A PDF body: not described by a JSON schema. */
     pdfBody?: boolean;
+    /** Runs under the Limiter: refused with 429 before its body is read when the queue is full. */
+    limited?: boolean;
   }
 }
 
@@ -167,7 +170,12 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   app.addHook('onRoute', (route) => {
     if (route.method === 'POST' && route.schema && !route.schema.querystring) route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
   });
-  app.addContentTypeParser(['application/pdf', 'application/octet-stream', 'image/jpeg', 'image/png'], { bodyLimit: config.bodyLimit }, sharedBodyParser(config.bodyLimit));
+  const buffers = new SharedBuffers(Math.min(256 * 1024 * 1024, config.bodyLimit * 4));
+  app.addContentTypeParser(['application/pdf', 'application/octet-stream', 'image/jpeg', 'image/png'], { bodyLimit: config.bodyLimit }, sharedBodyParser(config.bodyLimit, buffers));
+  // The body's block is reused once the response is out (the handler, and any worker reading the block, finished before it was sent).
+  app.addHook('onResponse', async (req) => {
+    if (Buffer.isBuffer(req.body) && req.body.buffer instanceof SharedArrayBuffer) buffers.release(req.body);
+  });
 
   app.addHook('onRequest', async (req) => {
     req.kyso = {};
@@ -199,6 +207,10 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     if (!key) throw errors.unauthorized();
     req.kyso.key = key;
     if (!key.operations.includes(op) && !(op === 'verify' && config.publicVerify)) throw errors.forbidden(`perform "${op}"`, `thực hiện "${op}"`);
+  });
+  // Overload is refused before the body is read: a 3× burst must not cost the time and memory of reading every document it carries.
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config?.limited && limiter.full) throw errors.busy(limiter.retryAfter);
   });
   // Routes that take a document refuse JSON before parsing it, so malformed and well-formed JSON get the same 415.
   app.addHook('onRequest', async (req) => {

@@ -21,9 +21,19 @@ export class Limiter {
     return this.#waiting.length;
   }
 
+  /** A job submitted now would be refused: lets a request be turned away before its body is read. */
+  get full(): boolean {
+    return this.#active >= this.max && this.#waiting.length >= this.queue;
+  }
+
+  /** Seconds a refused client should wait before retrying. */
+  get retryAfter(): number {
+    return 1 + Math.ceil(this.#waiting.length / Math.max(1, this.max));
+  }
+
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#active >= this.max) {
-      if (this.#waiting.length >= this.queue) throw errors.busy(1 + Math.ceil(this.#waiting.length / Math.max(1, this.max)));
+      if (this.#waiting.length >= this.queue) throw errors.busy(this.retryAfter);
       await new Promise<void>((res) => this.#waiting.push(res));
     } else this.#active++;
     try {

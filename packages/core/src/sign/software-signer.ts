@@ -11,6 +11,19 @@ export interface SoftwareSignerOptions {
   defaultDigest?: DigestAlgorithm;
 }
 
+/**
+ * A software signer as data that can be posted to a worker thread (node
+ * clones KeyObjects between threads of one process): the service signs on
+ * its worker threads without a round trip to the main thread per signature.
+ * It holds the private key: never serialise it anywhere else.
+ */
+export interface SoftwareSignerThreadData {
+  key: KeyObject;
+  certificate: Uint8Array;
+  chain: Uint8Array[];
+  options: SoftwareSignerOptions;
+}
+
 export type PemInput = string | Uint8Array;
 
 export interface SoftwareSignerPem {
@@ -80,6 +93,7 @@ export class SoftwareSigner implements Signer {
   readonly maxSignatureSize: number;
   private readonly key: KeyObject;
   private readonly facts: PublicKeyFacts;
+  private readonly options: SoftwareSignerOptions;
 
   /**
    * @param key a private KeyObject (RSA ≥ 2048 bits, RSA-PSS, EC P-256/P-384/P-521)
@@ -133,9 +147,19 @@ export class SoftwareSigner implements Signer {
       options.defaultDigest ?? (facts.namedCurve === 'secp384r1' ? 'SHA-384' : facts.namedCurve === 'secp521r1' ? 'SHA-512' : 'SHA-256');
     this.key = key;
     this.facts = facts;
+    this.options = { ...options };
     this.maxSignatureSize = facts.maxSignatureSize;
     this.certificate = new Uint8Array(certificate);
     this.chain = Object.freeze(orderChain(this.certificate, chain));
+  }
+
+  /** See SoftwareSignerThreadData. */
+  toThreadData(): SoftwareSignerThreadData {
+    return { key: this.key, certificate: new Uint8Array(this.certificate), chain: this.chain.map((c) => new Uint8Array(c)), options: { ...this.options } };
+  }
+
+  static fromThreadData(d: SoftwareSignerThreadData): SoftwareSigner {
+    return new SoftwareSigner(d.key, d.certificate, d.chain, d.options);
   }
 
   /** From a PKCS#12 (.p12/.pfx), modern (PBES2/AES, SHA-256 MAC) or legacy (3DES/RC2, SHA-1 MAC). */

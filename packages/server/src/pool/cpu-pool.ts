@@ -1,6 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Signer } from '@kyso/core';
+import { SoftwareSigner, type Signer } from '@kyso/core';
 import { builtEntry } from '../built-entry.js';
 import type { PoolStats } from '../metrics.js';
 import type { PoolAnswer, PoolTask, PoolWorkerData } from './pool-worker.js';
@@ -17,12 +17,13 @@ export interface CpuPoolOptions {
 /**
  * Signing and verification off the event loop: piscina threads do the
  * parsing, hashing and CMS work while the main thread keeps answering HTTP.
- * The request body is copied to the thread (moving it instead makes V8 run
- * a full collection on the main thread every few dozen requests: measured),
- * and only the bytes the signature appended come back; the response is the
- * body the main thread still holds followed by those bytes. Keys stay on the
- * main thread (see signer-port.ts). Admission (how many at once, 429 beyond) is the
- * Limiter's job, so piscina's own queue never grows past it.
+ * Document bodies arrive in shared memory (shared-body.ts), so the threads
+ * read them without a copy, and only the bytes a signature appended come
+ * back: the response is the body the main thread still holds followed by
+ * those bytes. A software key is cloned to the threads; any other key
+ * (PKCS#11, remote) stays on the main thread and is asked for each
+ * signature value (signer-port.ts). Admission (how many at once, 429
+ * beyond) is the Limiter's job, so piscina's own queue never grows past it.
  */
 export class CpuPool {
   readonly threads: number;
@@ -58,10 +59,16 @@ export class CpuPool {
   /** Signs `pdf`. `digests` is filled for the audit record, also on failure. */
   async sign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests): Promise<SignTaskResult> {
     if (!this.#piscina) return runSign(pdf, signer, options, digests);
+    const signerId = this.#signerId(signer);
+    // A software key goes to the threads themselves (node clones KeyObjects between threads): no round trip per signature.
+    if (Object.getPrototypeOf(signer) === SoftwareSigner.prototype) {
+      const task: PoolTask = { kind: 'sign', pdf, signerId, options, signer: { software: (signer as SoftwareSigner).toThreadData() } };
+      return unwrap((await this.#piscina.run(task)) as PoolAnswer<SignTaskResult>, digests);
+    }
     const { port1, port2 } = new MessageChannel();
     serveSigner(port1, signer);
     try {
-      const task: PoolTask = { kind: 'sign', pdf, signerId: this.#signerId(signer), signer: signerDescription(signer), port: port2, options };
+      const task: PoolTask = { kind: 'sign', pdf, signerId, options, signer: { remote: signerDescription(signer), port: port2 } };
       const answer = (await this.#piscina.run(task, { transferList: [port2] })) as PoolAnswer<SignTaskResult>;
       return unwrap(answer, digests);
     } finally {

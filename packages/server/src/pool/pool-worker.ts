@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { SoftwareSigner, type Signer, type SoftwareSignerThreadData } from '@kyso/core';
 import { PortSigner, type SignerDescription } from './signer-port.js';
 import { errorToData, runSign, runVerify, TrustStores, type SignTaskOptions, type TaskDigests, type TaskError, type VerifyTaskOptions } from './tasks.js';
 
@@ -13,30 +14,31 @@ export interface PoolWorkerData {
 }
 
 export type PoolTask =
-  | { kind: 'sign'; pdf: Uint8Array; signerId: number; signer: SignerDescription; port: MessagePort; options: SignTaskOptions }
+  | { kind: 'sign'; pdf: Uint8Array; signerId: number; options: SignTaskOptions; signer: { remote: SignerDescription; port: MessagePort } | { software: SoftwareSignerThreadData } }
   | { kind: 'verify'; pdf: Uint8Array; options: VerifyTaskOptions };
 
 export type PoolAnswer<T> = { ok: true; value: T } | { ok: false; error: TaskError; digests: TaskDigests };
 
 const trust = new TrustStores((workerData as PoolWorkerData | undefined)?.extraRoots ?? []);
 const currentPort = new AsyncLocalStorage<MessagePort>();
-const signers = new Map<number, PortSigner>();
+const signers = new Map<number, Signer>();
 
 export default async function handle(task: PoolTask): Promise<unknown> {
   const digests: TaskDigests = {};
   if (task.kind === 'sign') {
+    const how = task.signer;
     let signer = signers.get(task.signerId);
     if (!signer) {
-      signer = new PortSigner(task.signer, () => currentPort.getStore());
+      signer = 'software' in how ? SoftwareSigner.fromThreadData(how.software) : new PortSigner(how.remote, () => currentPort.getStore());
       signers.set(task.signerId, signer);
     }
     try {
-      const value = await currentPort.run(task.port, () => runSign(task.pdf, signer, task.options, digests, true));
+      const value = await ('port' in how ? currentPort.run(how.port, () => runSign(task.pdf, signer, task.options, digests, true)) : runSign(task.pdf, signer, task.options, digests, true));
       return { ok: true, value };
     } catch (e) {
       return { ok: false, error: errorToData(e), digests };
     } finally {
-      task.port.close();
+      if ('port' in how) how.port.close();
     }
   }
   try {

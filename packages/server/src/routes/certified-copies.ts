@@ -25,7 +25,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
   app.post<{ Querystring: CopyQuery }>(
     '/v1/certified-copies',
     {
-      config: { audit: 'certified-copy', operation: 'sign' },
+      config: { audit: 'certified-copy', operation: 'sign', limited: true },
       schema: {
         summary: 'Chứng thực bản sao điện tử / certify an electronic copy',
         description:

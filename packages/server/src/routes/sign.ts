@@ -39,7 +39,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.post<{ Querystring: SignQuery }>(
     '/v1/sign',
     {
-      config: { audit: 'sign', operation: 'sign', pdfBody: true },
+      config: { audit: 'sign', operation: 'sign', pdfBody: true, limited: true },
       schema: {
         summary: 'Ký một tệp PDF / sign a PDF (PAdES)',
         description:

@@ -67,7 +67,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
   app.post<{ Body: PrepareBody }>(
     '/v1/sign/prepare',
     {
-      config: { audit: 'sign.prepare', operation: 'sign' },
+      config: { audit: 'sign.prepare', operation: 'sign', limited: true },
       // base64 of the largest PDF plus the certificates.
       bodyLimit: Math.ceil((ctx.config.bodyLimit * 4) / 3) + 1024 * 1024,
       schema: {
@@ -173,7 +173,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
   app.post<{ Body: CompleteBody }>(
     '/v1/sign/complete',
     {
-      config: { audit: 'sign.complete', operation: 'sign' },
+      config: { audit: 'sign.complete', operation: 'sign', limited: true },
       schema: {
         summary: 'Hoàn tất ký hai bước / complete a two-step signature',
         description:

@@ -13,7 +13,7 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.post<{ Querystring: VerifyQuery }>(
     '/v1/verify',
     {
-      config: { audit: 'verify', operation: 'verify', pdfBody: true },
+      config: { audit: 'verify', operation: 'verify', pdfBody: true, limited: true },
       schema: {
         summary: 'Kiểm tra chữ ký số / verify the signatures of a PDF',
         description: 'The body is the PDF. The answer is the report of `kyso verify --json` (or its text with format=text). Public unless publicVerify is off.',

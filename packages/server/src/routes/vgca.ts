@@ -41,7 +41,7 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.post<{ Params: { endpoint: string }; Body: VgcaRequest }>(
     '/vgca/:endpoint',
     {
-      config: { audit: 'vgca', operation: 'sign' },
+      config: { audit: 'vgca', operation: 'sign', limited: true },
       schema: {
         summary: 'VGCA plugin-compatible signing / tương thích công cụ ký số VGCA',
         tags: ['vgca'],
