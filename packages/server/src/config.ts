@@ -71,6 +71,8 @@ export interface ServerConfig {
   maxConcurrent: number;
   /** Requests allowed to wait beyond that before 429 (default 64). */
   maxQueue: number;
+  /** A request (body upload included) that takes longer is cut off with 408, ms (default 120 000). */
+  requestTimeoutMs: number;
   /**
    * Worker threads for the CPU-bound part of signing and verification
    * (parsing, hashing, CMS, modification analysis). Default: the number of
@@ -118,7 +120,7 @@ function isSigner(v: unknown): v is Signer {
 /** Fills defaults and checks everything; throws ConfigError listing every problem. */
 export function resolveConfig(input: ServerConfigInput): ServerConfig {
   const p: string[] = [];
-  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
   for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
   const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
@@ -144,6 +146,7 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     bodyLimit: int('bodyLimit', input.bodyLimit, 50 * 1024 * 1024, 1024, 2 ** 31 - 1),
     maxConcurrent: int('maxConcurrent', input.maxConcurrent, 8, 1, 1024),
     maxQueue: int('maxQueue', input.maxQueue, 64, 0, 100_000),
+    requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs, 120_000, 1_000, 3_600_000),
     workers: int('workers', input.workers, availableParallelism(), 0, 256),
     twoStep: { sessionTtlSeconds: 600 },
     publicVerify: input.publicVerify === undefined ? true : input.publicVerify === true,

@@ -131,6 +131,8 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   const app = Fastify({
     logger: options.logStream ? { level: options.logLevel ?? 'info', stream: options.logStream as Writable, redact: ['req.headers.authorization'] } : false,
     bodyLimit: 1024 * 1024,
+    // A slow or stalled upload is cut off instead of holding a connection and a body buffer.
+    requestTimeout: config.requestTimeoutMs,
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
   });

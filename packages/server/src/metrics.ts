@@ -4,8 +4,20 @@ export interface Metrics {
   registry: Registry;
   requests: Counter<'route' | 'method' | 'status'>;
   duration: Histogram<'route'>;
-  signatures: Counter<'identity' | 'result'>;
+  signatures: Counter<'identity' | 'level' | 'result'>;
+  /** Failures of the key itself (token, HSM, software key), by identity and error code. */
+  signerErrors: Counter<'identity' | 'code'>;
   queue: Gauge;
+}
+
+/** Codes that mean the key (token, HSM) failed, not the document or the request. */
+const SIGNER_CODES = /^(PKCS11_|SIGN_SIGNER_FAILED$)/;
+
+/** Counts one signature attempt; `error` is what it failed with, if it did. */
+export function countSignature(m: Metrics, identity: string, level: string, error?: unknown): void {
+  m.signatures.inc({ identity, level, result: error === undefined ? 'ok' : 'error' });
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && SIGNER_CODES.test(code)) m.signerErrors.inc({ identity, code });
 }
 
 /** What the worker pool reports to /metrics. */
@@ -28,7 +40,8 @@ export function createMetrics(inProgress: () => number, pool?: () => PoolStats):
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const signatures = new Counter({ name: 'kyso_signatures_total', help: 'Signatures by identity and result', labelNames: ['identity', 'result'] as const, registers: [registry] });
+  const signatures = new Counter({ name: 'kyso_signatures_total', help: 'Signatures by identity, PAdES level and result', labelNames: ['identity', 'level', 'result'] as const, registers: [registry] });
+  const signerErrors = new Counter({ name: 'kyso_signer_errors_total', help: 'Failures of the key itself (PKCS#11 token or HSM, software key) by identity and error code', labelNames: ['identity', 'code'] as const, registers: [registry] });
   const queue: Gauge = new Gauge({
     name: 'kyso_work_in_progress',
     help: 'Signatures and verifications running or waiting',
@@ -53,5 +66,5 @@ export function createMetrics(inProgress: () => number, pool?: () => PoolStats):
     gauge('kyso_worker_tasks_completed', 'Tasks the worker threads have finished since start', (p) => p.completed);
     gauge('kyso_worker_utilization', 'Share of the worker threads\' time spent working since start (0..1)', (p) => p.utilization);
   }
-  return { registry, requests, duration, signatures, queue };
+  return { registry, requests, duration, signatures, signerErrors, queue };
 }

@@ -153,6 +153,10 @@ describe('a signer that fails on the main thread while the document is on a work
     const rec = (await t.server.store.listAudit({ limit: 100 })).find((x) => x.seq === r.auditId)!;
     expect(rec.result).toBe('PKCS11_ERROR');
     expect(rec.outputSha256).toBeNull();
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/^kyso_signer_errors_total\{identity="binh-dinh",code="PKCS11_ERROR"\} 1$/m);
+    expect(metrics).toMatch(/^kyso_signatures_total\{identity="binh-dinh",level="B-B",result="error"\} 1$/m);
+    expect(metrics).toMatch(/^kyso_signatures_total\{identity="ha-noi",level="B-B",result="ok"\} 1$/m);
   });
 
   it('refuses a chunked body that grows past the limit with 413', async () => {

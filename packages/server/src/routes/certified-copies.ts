@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { certifyCopy, KysoError, tsaTimestamper, type PadesLevel } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
+import { countSignature } from '../metrics.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses } from './schemas.js';
 
@@ -66,21 +67,31 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
       const level = q.level ?? 'B-B';
       const tsa = ctx.config.tsa;
       if (level !== 'B-B' && !tsa) throw new HttpError(400, 'LEVEL_NEEDS_TSA', `Level ${level} needs a timestamp authority, and none is configured.`, `Mức ${level} cần máy chủ cấp dấu thời gian, nhưng chưa được cấu hình.`);
-      const copy = await ctx.limiter.run(() =>
-        certifyCopy(body, {
-          codes: ctx.codes,
-          requestKey: `${req.kyso.key!.id}:${String(req.headers['idempotency-key'])}`,
-          agency: seal.agency,
-          book: q.book,
-          owner: q.owner,
-          actor: `${officer.name}+${seal.name}/${req.kyso.key!.id}`,
-          officer: { signer: officer.signer, ...(officer.image ? { image: officer.image } : {}) },
-          agencySeal: { signer: seal.signer, ...(seal.image ? { image: seal.image } : {}) },
-          ...(q.caseCode ? { caseCode: q.caseCode } : {}),
-          ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
-          ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
-        }),
-      );
+      let copy;
+      try {
+        copy = await ctx.limiter.run(() =>
+          certifyCopy(body, {
+            codes: ctx.codes,
+            requestKey: `${req.kyso.key!.id}:${String(req.headers['idempotency-key'])}`,
+            agency: seal.agency,
+            book: q.book,
+            owner: q.owner,
+            actor: `${officer.name}+${seal.name}/${req.kyso.key!.id}`,
+            officer: { signer: officer.signer, ...(officer.image ? { image: officer.image } : {}) },
+            agencySeal: { signer: seal.signer, ...(seal.image ? { image: seal.image } : {}) },
+            ...(q.caseCode ? { caseCode: q.caseCode } : {}),
+            ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
+            ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
+          }),
+        );
+      } catch (e) {
+        // Which of the two keys failed is not known here: a key failure is counted against both.
+        countSignature(ctx.metrics, officer.name, level, e);
+        countSignature(ctx.metrics, seal.name, level, e);
+        throw e;
+      }
+      countSignature(ctx.metrics, officer.name, level);
+      countSignature(ctx.metrics, seal.name, level);
       const r = copy.record;
       req.kyso.code = r.resultCode;
       req.kyso.field = `${r.fields.officer},${r.fields.agency}`;

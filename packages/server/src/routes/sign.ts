@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { signedParts } from '../pool/tasks.js';
+import { countSignature } from '../metrics.js';
 import { KysoError, parseResultCode, type PadesLevel } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
 import { errors, HttpError } from '../errors.js';
@@ -107,10 +108,10 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
           ),
         );
       } catch (e) {
-        ctx.metrics.signatures.inc({ identity: identity.name, result: 'error' });
+        countSignature(ctx.metrics, identity.name, level, e);
         throw e;
       }
-      ctx.metrics.signatures.inc({ identity: identity.name, result: 'ok' });
+      countSignature(ctx.metrics, identity.name, level);
       req.kyso.field = result.fieldName;
       reply.header('x-kyso-field', result.fieldName).header('x-kyso-identity', identity.name).type('application/pdf');
       if (resultCode) reply.header('x-kyso-result-code', resultCode);

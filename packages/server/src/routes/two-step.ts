@@ -208,7 +208,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
       const signer = externalSigner(session.certificates, session.scheme, session.digest);
       const signature = checkSignatureValue(signer.publicKey, session.scheme, session.digest, session.toBeSigned, value);
       if (!signature) {
-        ctx.metrics.signatures.inc({ identity: 'two-step', result: 'error' });
+        ctx.metrics.signatures.inc({ identity: 'two-step', level: 'B-B', result: 'error' });
         throw sessionErrors.invalid();
       }
       const out = await ctx.limiter.run(async () => {
@@ -228,7 +228,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
       });
       // Claimed only now, atomically: a concurrent completion of the same session gets 409.
       if (!(await ctx.store.finishSignSession(session.id, 'completed'))) throw sessionErrors.completed();
-      ctx.metrics.signatures.inc({ identity: 'two-step', result: 'ok' });
+      ctx.metrics.signatures.inc({ identity: 'two-step', level: 'B-B', result: 'ok' });
       reply.header('x-kyso-field', session.fieldName).type('application/pdf');
       return reply.send(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
     },

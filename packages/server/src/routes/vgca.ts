@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { describeSigner, isKysoError } from '@kyso/core';
 import { signedBytes, type SignTaskOptions } from '../pool/tasks.js';
+import { countSignature } from '../metrics.js';
 import type { ServerContext } from '../create-server.js';
 import { allowedUrl, download, TransferError, uploadSigned, type TransferLimits } from '../vgca/transfer.js';
 import { bearer } from './schemas.js';
@@ -84,7 +85,14 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
         } catch {
           agencyName = undefined;
         }
-        const signed = await ctx.limiter.run(() => ctx.pool.sign(pdf, identity.signer, optionsFor(endpoint, body, agencyName), req.kyso));
+        let signed;
+        try {
+          signed = await ctx.limiter.run(() => ctx.pool.sign(pdf, identity.signer, optionsFor(endpoint, body, agencyName), req.kyso));
+        } catch (e) {
+          countSignature(ctx.metrics, identity.name, 'B-B', e);
+          throw e;
+        }
+        countSignature(ctx.metrics, identity.name, 'B-B');
         req.kyso.field = signed.fieldName;
         const outName = fileName.replace(/\.pdf$/i, '') + '.signed.pdf';
         const uploaded = await uploadSigned(target, limits, { name: outName, bytes: signedBytes(pdf, signed) }, { ...(body.SessionId ? { SessionId: body.SessionId } : {}), ...(body.DocNumber ? { DocNumber: body.DocNumber } : {}) }, auth);
