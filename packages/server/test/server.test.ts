@@ -187,7 +187,7 @@ describe('operations endpoints', () => {
     expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${t.url}/readyz`)).json()).toMatchObject({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' } });
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
-    expect(metrics).toMatch(/kyso_signatures_total\{identity="binh-dinh",result="ok"\} \d+/);
+    expect(metrics).toMatch(/kyso_signatures_total\{identity="binh-dinh",level="B-B",result="ok"\} \d+/);
     expect(metrics).toContain('kyso_http_requests_total');
     const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; parameters: { name: string }[] }>> };
     expect(doc.openapi).toBe('3.0.3');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { open, rename, readFile, unlink } from 'node:fs/promises';
 import { cachedTemplate } from '../cms/sign-detached.js';
 import { OID as CMS_OID } from '../cms/oids.js';
@@ -64,6 +64,13 @@ export interface SignPdfOptions {
   level?: PadesLevel;
   validation?: CollectValidationOptions;
   /**
+   * Also return the SHA-256 of the input and of the signed file (for an
+   * audit log). With a SHA-256 signature it costs no pass of its own: the
+   * input's hash is the first part of the byte-range digest, and the signed
+   * file is the input followed by the update.
+   */
+  documentHashes?: boolean;
+  /**
    * A visible signature (Decree 30/2020 layouts: personal, seal, copy,
    * attachment, text, or your own). Text fields not given (name, email,
    * agency, time) are read from the signer's certificate and the signing time.
@@ -81,6 +88,9 @@ export interface SignPdfResult {
   pdf: Uint8Array;
   fieldName: string;
   byteRange: ByteRange;
+  /** With `documentHashes`: hex SHA-256 of the input and of the signed file. */
+  inputSha256?: string;
+  outputSha256?: string;
 }
 
 /**
@@ -126,6 +136,7 @@ export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise
 export async function signPdfDetailed(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
   const prepared = await signPrepared(pdf, options);
   let out: Uint8Array = Buffer.concat([prepared.original, prepared.update]);
+  const hashes = options.documentHashes ? (inputHashes.get(prepared) ?? createHash('sha256').update(pdf)) : undefined;
   if (options.level === 'B-LT' || options.level === 'B-LTA') {
     out = await extendPdf(out, {
       level: options.level,
@@ -134,8 +145,17 @@ export async function signPdfDetailed(pdf: Uint8Array, options: SignPdfOptions):
       ...(options.validation ? { validation: options.validation } : {}),
     });
   }
-  return { pdf: out, fieldName: prepared.fieldName, byteRange: prepared.byteRange };
+  const result: SignPdfResult = { pdf: out, fieldName: prepared.fieldName, byteRange: prepared.byteRange };
+  if (hashes) {
+    result.inputSha256 = hashes.copy().digest('hex');
+    // Every update kyso writes is appended: the signed file starts with the input, byte for byte.
+    result.outputSha256 = hashes.update(out.subarray(pdf.length)).digest('hex');
+  }
+  return result;
 }
+
+/** The SHA-256 state after the input bytes, kept from preparePdf's byte-range digest when that is SHA-256. */
+const inputHashes = new WeakMap<PreparedPdf, Hash>();
 
 export interface SignPdfFileResult {
   fieldName: string;
@@ -222,9 +242,12 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   // The two ranges are the whole input plus the update around the hole.
   const h = createHash(digest.replace('-', '').toLowerCase());
   h.update(pdf);
+  const afterInput = options.documentHashes && digest === 'SHA-256' ? h.copy() : undefined;
   h.update(update.subarray(0, byteRange[1] - base));
   h.update(update.subarray(byteRange[2] - base));
-  return { original: pdf, update, fieldName, byteRange, contentsOffset, contentsCapacity: capacity, digest, documentDigest: h.digest() };
+  const prepared: PreparedPdf = { original: pdf, update, fieldName, byteRange, contentsOffset, contentsCapacity: capacity, digest, documentDigest: h.digest() };
+  if (afterInput) inputHashes.set(prepared, afterInput);
+  return prepared;
 }
 
 /** Writes a DER CMS into a prepared PDF's /Contents hole and returns the signed file as one buffer. */

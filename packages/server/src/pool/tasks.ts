@@ -46,22 +46,26 @@ export interface TaskDigests {
 export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests, appendedOnly = false): Promise<SignTaskResult> {
-  const inputHash = createHash('sha256').update(pdf);
-  const inputSha256 = inputHash.copy().digest('hex');
-  digests.inputSha256 = inputSha256;
   const { tsa, ...rest } = options;
-  const result = await signPdfDetailed(pdf, {
-    ...rest,
-    signer,
-    ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs } } : {}),
-  });
-  // An incremental update starts with the input byte for byte: carry the input's hash on over the appended part instead of hashing the whole file again.
-  const out = result.pdf;
-  const extends_ = out.length >= pdf.length && Buffer.compare(out.subarray(0, pdf.length), pdf) === 0;
-  const outputSha256 = extends_ ? inputHash.update(out.subarray(pdf.length)).digest('hex') : sha256Hex(out);
+  let result;
+  try {
+    result = await signPdfDetailed(pdf, {
+      ...rest,
+      signer,
+      documentHashes: true,
+      ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs } } : {}),
+    });
+  } catch (e) {
+    digests.inputSha256 = sha256Hex(pdf); // the audit record names the refused document too
+    throw e;
+  }
+  const inputSha256 = result.inputSha256!;
+  const outputSha256 = result.outputSha256!;
+  digests.inputSha256 = inputSha256;
   digests.outputSha256 = outputSha256;
+  const out = result.pdf;
   // A copy, not a view: cloning a view for the main thread would clone the whole buffer under it.
-  const output = extends_ && appendedOnly ? { appended: new Uint8Array(out.subarray(pdf.length)) } : { whole: out };
+  const output = appendedOnly && out.length >= pdf.length && Buffer.compare(out.subarray(0, pdf.length), pdf) === 0 ? { appended: new Uint8Array(out.subarray(pdf.length)) } : { whole: out };
   return { output, fieldName: result.fieldName, inputSha256, outputSha256 };
 }
 
