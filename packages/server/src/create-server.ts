@@ -126,7 +126,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     trustStore = TrustStore.forPolicy(config.trust.policy);
     for (const r of extraRoots) trustStore.addAnchors(r);
   }
-  const pool = new CpuPool({ threads: config.workers, extraRoots });
+  const pool = new CpuPool({ threads: config.workers, extraRoots, signers: [...identities.values()].map((i) => i.signer) });
 
   const app = Fastify({
     logger: options.logStream ? { level: options.logLevel ?? 'info', stream: options.logStream as Writable, redact: ['req.headers.authorization'] } : false,

@@ -1,6 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { SoftwareSigner, type Signer } from '@kyso/core';
+import { SoftwareSigner, type Signer, type SoftwareSignerThreadData } from '@kyso/core';
 import { builtEntry } from '../built-entry.js';
 import type { PoolStats } from '../metrics.js';
 import type { PoolAnswer, PoolTask, PoolWorkerData } from './pool-worker.js';
@@ -12,6 +12,8 @@ export interface CpuPoolOptions {
   threads: number;
   /** The extra trusted roots, PEM text or DER (each thread builds its own trust stores). */
   extraRoots: (string | Uint8Array)[];
+  /** The signers known at start: software keys among them are handed to the threads once, here. */
+  signers?: Signer[];
 }
 
 /**
@@ -30,11 +32,20 @@ export class CpuPool {
   readonly #piscina: Piscina | undefined;
   readonly #trust: TrustStores;
   readonly #signerIds = new WeakMap<Signer, number>();
+  readonly #inThreads = new Set<number>();
   #nextSignerId = 1;
 
   constructor(options: CpuPoolOptions) {
     this.threads = options.threads;
     this.#trust = new TrustStores(options.extraRoots);
+    // Software keys go to the threads once, with the thread data: sent with every task, the KeyObject clones made V8 collect far more often (measured).
+    const software: Record<number, SoftwareSignerThreadData> = {};
+    for (const s of options.signers ?? []) {
+      if (Object.getPrototypeOf(s) !== SoftwareSigner.prototype) continue;
+      const id = this.#signerId(s);
+      software[id] = (s as SoftwareSigner).toThreadData();
+      this.#inThreads.add(id);
+    }
     if (options.threads > 0) {
       this.#piscina = new Piscina({
         filename: builtEntry('worker.js'),
@@ -45,7 +56,7 @@ export class CpuPool {
         idleTimeout: Number.POSITIVE_INFINITY,
         // Tasks wait on messages (signature values) while running: a thread must keep its event loop, not block in Atomics.wait.
         atomics: 'disabled',
-        workerData: { extraRoots: options.extraRoots } satisfies PoolWorkerData,
+        workerData: { extraRoots: options.extraRoots, software } satisfies PoolWorkerData,
       });
     }
   }
@@ -60,9 +71,9 @@ export class CpuPool {
   async sign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests): Promise<SignTaskResult> {
     if (!this.#piscina) return runSign(pdf, signer, options, digests);
     const signerId = this.#signerId(signer);
-    // A software key goes to the threads themselves (node clones KeyObjects between threads): no round trip per signature.
-    if (Object.getPrototypeOf(signer) === SoftwareSigner.prototype) {
-      const task: PoolTask = { kind: 'sign', pdf, signerId, options, signer: { software: (signer as SoftwareSigner).toThreadData() } };
+    // A software key known at start is already in the threads: no round trip per signature.
+    if (this.#inThreads.has(signerId)) {
+      const task: PoolTask = { kind: 'sign', pdf, signerId, options, signer: { inThread: true } };
       return unwrap((await this.#piscina.run(task)) as PoolAnswer<SignTaskResult>, digests);
     }
     const { port1, port2 } = new MessageChannel();

@@ -11,15 +11,18 @@ import { errorToData, runSign, runVerify, TrustStores, type SignTaskOptions, typ
 
 export interface PoolWorkerData {
   extraRoots: (string | Uint8Array)[];
+  /** Software keys by signer id, cloned into each thread once. */
+  software: Record<number, SoftwareSignerThreadData>;
 }
 
 export type PoolTask =
-  | { kind: 'sign'; pdf: Uint8Array; signerId: number; options: SignTaskOptions; signer: { remote: SignerDescription; port: MessagePort } | { software: SoftwareSignerThreadData } }
+  | { kind: 'sign'; pdf: Uint8Array; signerId: number; options: SignTaskOptions; signer: { remote: SignerDescription; port: MessagePort } | { inThread: true } }
   | { kind: 'verify'; pdf: Uint8Array; options: VerifyTaskOptions };
 
 export type PoolAnswer<T> = { ok: true; value: T } | { ok: false; error: TaskError; digests: TaskDigests };
 
-const trust = new TrustStores((workerData as PoolWorkerData | undefined)?.extraRoots ?? []);
+const data = workerData as PoolWorkerData | undefined;
+const trust = new TrustStores(data?.extraRoots ?? []);
 const currentPort = new AsyncLocalStorage<MessagePort>();
 const signers = new Map<number, Signer>();
 
@@ -29,7 +32,12 @@ export default async function handle(task: PoolTask): Promise<unknown> {
     const how = task.signer;
     let signer = signers.get(task.signerId);
     if (!signer) {
-      signer = 'software' in how ? SoftwareSigner.fromThreadData(how.software) : new PortSigner(how.remote, () => currentPort.getStore());
+      if ('remote' in how) signer = new PortSigner(how.remote, () => currentPort.getStore());
+      else {
+        const d = data?.software[task.signerId];
+        if (!d) return { ok: false, error: errorToData(new Error(`signer ${task.signerId} is not in this thread`)), digests };
+        signer = SoftwareSigner.fromThreadData(d);
+      }
       signers.set(task.signerId, signer);
     }
     try {
