@@ -28,6 +28,7 @@ dl{display:grid;grid-template-columns:minmax(120px,34%) 1fr;gap:4px 12px;margin:
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 ul.findings{margin:8px 0 0;padding-left:20px;color:var(--muted)}
 #status{color:var(--muted);min-height:1.5em}
+footer{max-width:860px;margin:0 auto;padding:8px 16px 24px;font-size:.9rem;color:var(--muted)}
 @media (max-width:520px){dl{grid-template-columns:1fr}dt{margin-top:6px}}
 </style>
 </head>
@@ -38,6 +39,7 @@ ul.findings{margin:8px 0 0;padding-left:20px;color:var(--muted)}
 <p id="status" role="status" aria-live="polite"></p>
 <div id="result"></div>
 </main>
+<footer><a href="docs">Tài liệu API · API documentation</a></footer>
 <script>
 (function(){
 var T={

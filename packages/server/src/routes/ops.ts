@@ -1,6 +1,50 @@
 import { X509Certificate } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import { connect } from 'node:net';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerContext } from '../create-server.js';
+import { buildDocsPage } from '../page/docs-page.js';
+
+const TSA_CONNECT_TIMEOUT_MS = 2000;
+
+const readySchema = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'not-ready'] },
+    store: { type: 'string' },
+    signers: { type: 'object', additionalProperties: { type: 'string' } },
+    tsa: { type: 'string', enum: ['ok', 'unreachable'], description: 'Only when a TSA is configured' },
+  },
+} as const;
+
+/**
+ * Whether a TCP connection to the URL's host and port opens in time. Only the
+ * connection is tried: a timestamp request would cost the TSA (often a paid,
+ * rate-limited service) on every probe.
+ */
+function tcpReachable(url: string, timeoutMs: number): Promise<boolean> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return Promise.resolve(false);
+  }
+  // URL keeps the brackets of an IPv6 literal; net.connect wants the bare address.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    // A timer rather than socket.setTimeout: it also bounds the DNS lookup.
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
 
 export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, openapi: () => Record<string, unknown>): void {
   app.get('/healthz', { schema: { summary: 'The process is up', tags: ['ops'], response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
@@ -9,15 +53,19 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
     '/readyz',
     {
       schema: {
-        summary: 'The stores and signers are reachable',
+        summary: 'The stores, signers and TSA are reachable',
+        description: 'The store answers, every identity\'s certificate is readable and unexpired and, when a TSA is configured, a TCP connection to it opens within 2 s.',
         tags: ['ops'],
         response: {
-          200: { type: 'object', required: ['status'], properties: { status: { type: 'string' }, store: { type: 'string' }, signers: { type: 'object', additionalProperties: { type: 'string' } } } },
-          503: { type: 'object', required: ['status'], properties: { status: { type: 'string' }, store: { type: 'string' }, signers: { type: 'object', additionalProperties: { type: 'string' } } } },
+          200: { description: 'Ready', ...readySchema },
+          503: { description: 'Not ready: the failing part is named', ...readySchema },
         },
       },
     },
     async (_req, reply) => {
+      const tsaUrl = ctx.config.tsa?.url;
+      // Started first so the probe costs the slowest check, not the sum of them.
+      const tsaCheck = tsaUrl ? tcpReachable(tsaUrl, TSA_CONNECT_TIMEOUT_MS) : undefined;
       let store = 'ok';
       try {
         await ctx.store.ping();
@@ -35,8 +83,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
         }
         signers[name] = state;
       }
-      const ok = store === 'ok' && Object.values(signers).every((s) => s === 'ok');
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', store, signers });
+      const tsa = tsaCheck ? ((await tsaCheck) ? 'ok' : 'unreachable') : undefined;
+      const ok = store === 'ok' && Object.values(signers).every((s) => s === 'ok') && tsa !== 'unreachable';
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', store, signers, ...(tsa ? { tsa } : {}) });
     },
   );
 
@@ -46,4 +95,14 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
   });
 
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['ops'] } }, async () => openapi());
+
+  const docs = (reply: FastifyReply, root: string) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .send(buildDocsPage(openapi(), { root }));
+  app.get('/docs', { schema: { summary: 'Tài liệu API / this API documentation (HTML)', tags: ['ops'] } }, async (_req, reply) => docs(reply, './'));
+  // No schema: the same page under a second address is not a second operation. Its links climb one level more.
+  app.get('/docs/', async (_req, reply) => docs(reply, '../'));
 }
