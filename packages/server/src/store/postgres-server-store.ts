@@ -11,6 +11,8 @@ export class PostgresServerStore implements ServerStore {
   readonly backend = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #s: string;
+  readonly #queue: { e: AuditEntry; resolve: (r: AuditRecord) => void; reject: (e: unknown) => void }[] = [];
+  #writing = false;
 
   private constructor(pool: pg.Pool, schema: string) {
     this.#pool = pool;
@@ -56,33 +58,61 @@ export class PostgresServerStore implements ServerStore {
     return store;
   }
 
-  async appendAudit(e: AuditEntry): Promise<AuditRecord> {
+  /**
+   * Group commit: appends that arrive while a batch is being written go into
+   * the next batch, one transaction under the cross-process advisory lock
+   * each. Every caller's promise settles after its batch committed, so a
+   * response never leaves before its record is durable; under load the lock
+   * is taken once per batch instead of once per request.
+   */
+  appendAudit(e: AuditEntry): Promise<AuditRecord> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ e, resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, 500);
+        try {
+          const records = await this.#appendMany(batch.map((b) => b.e));
+          batch.forEach((b, i) => b.resolve(records[i]!));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #appendMany(entries: AuditEntry[]): Promise<AuditRecord[]> {
     const c = await this.#pool.connect();
     try {
       await c.query('BEGIN');
       // One appender at a time across every process sharing the database.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kyso-audit:${this.#s}`]);
       const last = await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.#s}.kyso_audit ORDER BY seq DESC LIMIT 1`);
-      const seq = Number(last.rows[0]?.seq ?? 0) + 1;
-      const prevHash = last.rows[0]?.hash ?? GENESIS_HASH;
-      const hash = auditHash(seq, e, prevHash);
-      await c.query(`INSERT INTO ${this.#s}.kyso_audit VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
-        seq,
-        e.time,
-        e.keyId,
-        e.identity,
-        e.operation,
-        e.inputSha256,
-        e.outputSha256,
-        e.code,
-        e.field,
-        e.result,
-        e.status,
-        prevHash,
-        hash,
-      ]);
+      let seq = Number(last.rows[0]?.seq ?? 0);
+      let prevHash = last.rows[0]?.hash ?? GENESIS_HASH;
+      const records: AuditRecord[] = [];
+      const values: unknown[] = [];
+      const rows: string[] = [];
+      for (const e of entries) {
+        seq += 1;
+        const hash = auditHash(seq, e, prevHash);
+        const row = [seq, e.time, e.keyId, e.identity, e.operation, e.inputSha256, e.outputSha256, e.code, e.field, e.result, e.status, prevHash, hash];
+        rows.push(`(${row.map((_, i) => `$${values.length + i + 1}`).join(', ')})`);
+        values.push(...row);
+        records.push({ ...e, seq, prevHash, hash });
+        prevHash = hash;
+      }
+      await c.query(`INSERT INTO ${this.#s}.kyso_audit VALUES ${rows.join(', ')}`, values);
       await c.query('COMMIT');
-      return { ...e, seq, prevHash, hash };
+      return records;
     } catch (err) {
       await c.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -132,6 +162,8 @@ export class PostgresServerStore implements ServerStore {
   }
 
   async close(): Promise<void> {
+    // Appends already accepted are written (or fail) before the connections go.
+    while (this.#writing || this.#queue.length > 0) await new Promise((r) => setTimeout(r, 5));
     await this.#pool.end();
   }
 }
