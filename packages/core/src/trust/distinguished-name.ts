@@ -3,6 +3,14 @@
  * (UTF8String, PrintableString, TeletexString, BMPString, ...), RFC 4514
  * rendering and a normalised comparison key for path building.
  */
+import {
+  decodeBmpString,
+  decodeUniversalString,
+  decodeUtf8OrLatin1,
+  NAME_SHORT_NAMES,
+  OID_ORGANIZATION_IDENTIFIER,
+  STRING_TAG,
+} from '../cms/name-attributes.js';
 import { type Block, childrenOf, contentOf, oidOf, parseBer, tagClass, tagNumber, toHex, rawOf } from './asn1.js';
 
 export interface NameAttribute {
@@ -27,40 +35,17 @@ export interface DistinguishedName {
 }
 
 const SHORT_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'SERIALNUMBER',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'STREET',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'T',
+  ...NAME_SHORT_NAMES,
   '2.5.4.17': 'POSTALCODE',
-  '2.5.4.42': 'GN',
   '2.5.4.43': 'INITIALS',
   '2.5.4.44': 'GENERATIONQUALIFIER',
   '2.5.4.46': 'DNQUALIFIER',
   '2.5.4.65': 'PSEUDONYM',
-  '2.5.4.97': 'ORGANIZATIONIDENTIFIER',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '1.2.840.113549.1.9.1': 'E',
+  [OID_ORGANIZATION_IDENTIFIER]: 'ORGANIZATIONIDENTIFIER',
 };
 
 export function attributeShortName(oid: string): string {
   return SHORT_NAMES[oid] ?? oid;
-}
-
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-
-function decodeUtf8OrLatin1(bytes: Uint8Array): string {
-  try {
-    return utf8Fatal.decode(bytes);
-  } catch {
-    return Buffer.from(bytes).toString('latin1');
-  }
 }
 
 /**
@@ -75,38 +60,23 @@ export function decodeDirectoryString(b: Block): { value: string; tag: number } 
   const c = contentOf(b);
   let value: string;
   switch (tag) {
-    case 12: // UTF8String
-    case 19: // PrintableString (some issuers put UTF-8 in it)
-    case 22: // IA5String
-    case 26: // VisibleString
-    case 18: // NumericString
-    case 27: // GeneralString
-    case 25: // GraphicString
-    case 21: // VideotexString
-    case 20: // TeletexString: treated as latin1 unless it is valid UTF-8
+    case STRING_TAG.utf8String:
+    case STRING_TAG.printableString:
+    case STRING_TAG.ia5String:
+    case STRING_TAG.visibleString:
+    case STRING_TAG.numericString:
+    case STRING_TAG.generalString:
+    case STRING_TAG.graphicString:
+    case STRING_TAG.videotexString:
+    case STRING_TAG.teletexString:
       value = decodeUtf8OrLatin1(c);
       break;
-    case 30: {
-      // BMPString: UTF-16BE
-      const n = c.length - (c.length % 2);
-      const swapped = Buffer.alloc(n);
-      for (let i = 0; i < n; i += 2) {
-        swapped[i] = c[i + 1] ?? 0;
-        swapped[i + 1] = c[i] ?? 0;
-      }
-      value = swapped.toString('utf16le');
+    case STRING_TAG.bmpString:
+      value = decodeBmpString(c);
       break;
-    }
-    case 28: {
-      // UniversalString: UTF-32BE
-      let s = '';
-      for (let i = 0; i + 3 < c.length; i += 4) {
-        const cp = ((c[i] ?? 0) << 24) | ((c[i + 1] ?? 0) << 16) | ((c[i + 2] ?? 0) << 8) | (c[i + 3] ?? 0);
-        s += cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
-      }
-      value = s;
+    case STRING_TAG.universalString:
+      value = decodeUniversalString(c);
       break;
-    }
     default:
       return { value: `#${toHex(rawOf(b))}`, tag };
   }

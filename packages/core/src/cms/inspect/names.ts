@@ -2,25 +2,12 @@
  * X.500 Names as they appear in a CMS (sid issuer, ESS IssuerSerial, TSA
  * name): equality for matching a signer certificate, and a display string.
  */
-import { bytesEqual, childrenOf, contentOf, expectSequence, expectSet, isContext, malformed, oidOf, rawOf, TAG, type Node } from './der.js';
+import { decodeBmpString, NAME_SHORT_NAMES, OID_ORGANIZATION_IDENTIFIER, STRING_TAG } from '../name-attributes.js';
+import { bytesEqual, childrenOf, contentOf, expectSequence, expectSet, isContext, malformed, oidOf, rawOf, type Node } from './der.js';
 
-const SHORT: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'SERIALNUMBER',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'STREET',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'T',
-  '2.5.4.42': 'GN',
-  '2.5.4.97': 'organizationIdentifier',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '1.2.840.113549.1.9.1': 'E',
-};
+// organizationIdentifier keeps the inspector's spelling, not trust's upper
+// case: these strings reach verification reports (the TSA name).
+const SHORT: Record<string, string> = { ...NAME_SHORT_NAMES, [OID_ORGANIZATION_IDENTIFIER]: 'organizationIdentifier' };
 
 interface Ava {
   type: string;
@@ -31,18 +18,9 @@ function decodeString(n: Node): string {
   const c = contentOf(n);
   const tag = n.idBlock.tagNumber;
   if (n.idBlock.tagClass !== 1 || n.idBlock.isConstructed) return `#${Buffer.from(rawOf(n)).toString('hex')}`;
-  if (tag === 30) {
-    // BMPString: UTF-16BE
-    const be = Buffer.from(c);
-    const le = Buffer.alloc(be.length - (be.length % 2));
-    for (let i = 0; i + 1 < be.length; i += 2) {
-      le[i] = be[i + 1]!;
-      le[i + 1] = be[i]!;
-    }
-    return le.toString('utf16le');
-  }
-  if (tag === 28) return `#${Buffer.from(rawOf(n)).toString('hex')}`; // UniversalString: rare, keep raw
-  if (tag === TAG.utf8String) return Buffer.from(c).toString('utf8');
+  if (tag === STRING_TAG.bmpString) return decodeBmpString(c);
+  if (tag === STRING_TAG.universalString) return `#${Buffer.from(rawOf(n)).toString('hex')}`; // rare, keep raw
+  if (tag === STRING_TAG.utf8String) return Buffer.from(c).toString('utf8');
   return Buffer.from(c).toString('latin1');
 }
 
