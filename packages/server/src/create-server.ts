@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
 import { CodeAllocator, openSequenceStore, TrustStore, type SequenceStore } from '@kyso/core';
 import { readFileSync } from 'node:fs';
 import { resolveConfig, type Operation, type ServerConfig, type ServerConfigInput } from './config.js';
@@ -10,7 +11,7 @@ import { sha256Hex, type AuditRecord } from './audit.js';
 import { openServerStore } from './store/open-server-store.js';
 import type { ApiKeyRecord, ServerStore } from './store/server-store.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { registerSignRoutes } from './routes/sign.js';
+import { multipartLimits, registerSignRoutes } from './routes/sign.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import { registerCodeRoutes } from './routes/codes.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -40,6 +41,8 @@ export interface RequestContext extends TaskDigests {
   code?: string;
   field?: string;
   auditId?: number;
+  /** A document read into shared memory by a handler rather than by the body parser (a multipart file part): its block is released like the body's. */
+  document?: Buffer;
 }
 
 declare module 'fastify' {
@@ -75,6 +78,8 @@ export interface ServerContext {
   limiter: Limiter;
   /** Worker threads for signing and verification. */
   pool: CpuPool;
+  /** The shared memory document bodies are read into (shared-buffers.ts). */
+  buffers: SharedBuffers;
   metrics: Metrics;
   /** Finds the identity a request may use, or throws 400/403. */
   identityFor(req: FastifyRequest, name: string | undefined): Identity;
@@ -141,6 +146,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   const metrics = createMetrics(() => limiter.active + limiter.waiting, () => pool.stats());
   let draining = false;
   let inFlight = 0;
+  const buffers = new SharedBuffers(Math.min(256 * 1024 * 1024, config.bodyLimit * 4));
 
   const ctx: ServerContext = {
     config,
@@ -151,6 +157,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     trustStore,
     limiter,
     pool,
+    buffers,
     metrics,
     identityFor(req, name) {
       const key = req.kyso.key!;
@@ -172,11 +179,15 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   app.addHook('onRoute', (route) => {
     if (route.method === 'POST' && route.schema && !route.schema.querystring) route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
   });
-  const buffers = new SharedBuffers(Math.min(256 * 1024 * 1024, config.bodyLimit * 4));
   app.addContentTypeParser(['application/pdf', 'application/octet-stream', 'image/jpeg', 'image/png'], { bodyLimit: config.bodyLimit }, sharedBodyParser(config.bodyLimit, buffers));
+  await app.register(fastifyMultipart, { limits: multipartLimits(config.bodyLimit) });
   // The body's block is reused once the response is out (the handler, and any worker reading the block, finished before it was sent).
   app.addHook('onResponse', async (req) => {
-    if (Buffer.isBuffer(req.body) && req.body.buffer instanceof SharedArrayBuffer) buffers.release(req.body);
+    const body = Buffer.isBuffer(req.body) && req.body.buffer instanceof SharedArrayBuffer ? req.body : undefined;
+    if (body) buffers.release(body);
+    const doc = req.kyso?.document;
+    // Released once only: a block on the free list twice would be handed to two requests at once.
+    if (doc && doc.buffer !== body?.buffer) buffers.release(doc);
   });
 
   app.addHook('onRequest', async (req) => {

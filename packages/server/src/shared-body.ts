@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
 import type { SharedBuffers } from './shared-buffers.js';
 
-const tooLarge = () => new HttpError(413, 'BODY_TOO_LARGE', 'The request body is too large.', 'Nội dung yêu cầu quá lớn.');
+export const tooLarge = (headers: Record<string, string> = {}) => new HttpError(413, 'BODY_TOO_LARGE', 'The request body is too large.', 'Nội dung yêu cầu quá lớn.', headers);
 
 /**
  * Reads a document body (PDF, scan) into shared memory (see
@@ -57,4 +57,43 @@ export function sharedBodyParser(limit: number, buffers: SharedBuffers) {
       finish(null, target);
     });
   };
+}
+
+/**
+ * Reads a stream of no known length (a multipart file part) into a block of
+ * the same pool, for the same reasons as sharedBodyParser. `sizeHint` (the
+ * whole request's Content-Length, which bounds the part) lets the chunks be
+ * copied straight into place. `hold` gets the block as soon as it is taken:
+ * whoever releases blocks after the response must find it even when reading
+ * fails half-way. `truncated` tells whether the producer cut the stream at
+ * its own size limit (busboy then ends the stream early instead of failing).
+ */
+export async function readSharedStream(
+  stream: AsyncIterable<Buffer>,
+  options: { limit: number; sizeHint: number | undefined; buffers: SharedBuffers; hold: (block: Buffer) => void; truncated?: () => boolean },
+): Promise<Buffer> {
+  const { limit, buffers } = options;
+  const cut = options.truncated ?? (() => false);
+  let target = options.sizeHint !== undefined ? buffers.acquire(Math.min(options.sizeHint, limit)) : undefined;
+  if (target) options.hold(target);
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of stream) {
+    if (received + chunk.length > limit || cut()) throw tooLarge();
+    if (target) {
+      if (received + chunk.length > target.length) throw new HttpError(400, 'REQUEST_INVALID', 'A part is longer than the body\'s Content-Length.', 'Một phần của nội dung dài hơn Content-Length.');
+      chunk.copy(target, received);
+    } else chunks.push(chunk);
+    received += chunk.length;
+  }
+  if (cut()) throw tooLarge();
+  if (target) return target.subarray(0, received);
+  target = buffers.acquire(received);
+  options.hold(target);
+  let at = 0;
+  for (const c of chunks) {
+    c.copy(target, at);
+    at += c.length;
+  }
+  return target;
 }

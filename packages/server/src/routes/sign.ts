@@ -1,22 +1,78 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedParts } from '../pool/tasks.js';
 import { countSignature } from '../metrics.js';
-import { KysoError, parseResultCode, type PadesLevel } from '@kyso/core';
+import { isKysoError, KysoError, parseResultCode, PdfReader, type IssuedResultCode, type PadesLevel } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
+import { sha256Hex } from '../audit.js';
 import { errors, HttpError } from '../errors.js';
+import { readSharedStream, tooLarge } from '../shared-body.js';
 import { bearer, errorResponses, headerText } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Takes multipart/form-data: the parser serves every route, so the routes without this flag refuse forms (415). */
+    multipart?: boolean;
+  }
+}
 
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 
-interface SignQuery {
+interface SignOptions {
   identity?: string;
   level?: PadesLevel;
   reason?: string;
   location?: string;
   field?: string;
   resultCode?: string;
+  allocateResultCode?: boolean;
+  owner?: string;
+  resultType?: string;
+  resultSuffix?: string;
 }
+
+const OPTION_NAMES: readonly string[] = ['identity', 'level', 'reason', 'location', 'field', 'resultCode', 'allocateResultCode', 'owner', 'resultType', 'resultSuffix'] satisfies (keyof SignOptions)[];
+
+/** The options that may also come as X-Kyso-* headers (percent-encoded UTF-8). */
+const HEADER_OPTIONS: readonly [keyof SignOptions, string][] = [
+  ['identity', 'x-kyso-identity'],
+  ['level', 'x-kyso-level'],
+  ['reason', 'x-kyso-reason'],
+  ['location', 'x-kyso-location'],
+  ['field', 'x-kyso-field'],
+  ['resultCode', 'x-kyso-result-code'],
+];
+
+const FORM_FIELDS = 20;
+const FIELD_BYTES = 4096;
+/** What a form may carry besides its file: every text field at its limit, and the parts' headers and boundaries. */
+const FORM_ENVELOPE = FORM_FIELDS * FIELD_BYTES + 64 * 1024;
+
+/** Limits for @fastify/multipart (registered in create-server.ts). */
+export function multipartLimits(bodyLimit: number) {
+  return {
+    fileSize: bodyLimit,
+    // Two, so that a second file part reaches the route and gets its 400 instead of being skipped silently.
+    files: 2,
+    fields: FORM_FIELDS,
+    fieldSize: FIELD_BYTES,
+    fieldNameSize: 64,
+    parts: FORM_FIELDS + 2,
+    headerPairs: 16,
+  };
+}
+
+const invalid = (message: string, vi: string) => new HttpError(400, 'REQUEST_INVALID', message, vi);
+
+interface Where {
+  en: string;
+  vi: string;
+}
+const QUERY: Where = { en: 'query string', vi: 'chuỗi truy vấn' };
+const FORM: Where = { en: 'form field', vi: 'trường biểu mẫu' };
+
+const twice = (name: string, a: Where, b: Where) =>
+  invalid(`The option "${name}" is given twice (${a.en}, ${b.en}).`, `Tùy chọn "${name}" được gửi hai lần (${a.vi}, ${b.vi}).`);
 
 /** Checks the body looks like a PDF before the parser sees it. */
 export function pdfBody(body: unknown): Buffer {
@@ -36,15 +92,150 @@ export function sendPdf(reply: FastifyReply, parts: Uint8Array[]): FastifyReply 
   return reply.type('application/pdf').header('content-length', length).send(Readable.from(buffers, { objectMode: false }));
 }
 
+/** Header values must be Latin-1, and a field name or result-code suffix may be Vietnamese ("QĐ"): such values go percent-encoded, as X-Kyso-* request headers do. */
+function headerValue(s: string): string {
+  return /^[\x20-\x7e]*$/.test(s) ? s : encodeURIComponent(s);
+}
+
+interface Form {
+  fields: Map<string, unknown>;
+  pdf: Buffer | undefined;
+}
+
+/**
+ * Reads a multipart form: text fields, and the one file part (`file`) into a
+ * block of the shared pool, as the raw body is, so the worker reads it
+ * without a copy.
+ */
+async function readForm(req: FastifyRequest, reply: FastifyReply, ctx: ServerContext): Promise<Form> {
+  const limit = ctx.config.bodyLimit;
+  const length = Number(req.headers['content-length']);
+  const declared = req.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+  // Refused before reading, as an oversized raw body is: the rest of the upload is not waited for.
+  if (declared !== undefined && declared > limit + FORM_ENVELOPE) throw tooLarge({ connection: 'close' });
+  const fields = new Map<string, unknown>();
+  let pdf: Buffer | undefined;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || pdf !== undefined) throw invalid('Send exactly one file part, named "file".', 'Hãy gửi đúng một phần tệp, tên là "file".');
+        const file = part.file;
+        pdf = await readSharedStream(file, { limit, sizeHint: declared, buffers: ctx.buffers, hold: (block) => (req.kyso.document = block), truncated: () => file.truncated });
+        continue;
+      }
+      const name = part.fieldname;
+      if (name === 'file') throw invalid('Send the PDF as a file part (with a filename), not as a text field.', 'Hãy gửi tệp PDF dưới dạng phần tệp (có tên tệp), không phải trường văn bản.');
+      if (!OPTION_NAMES.includes(name)) throw invalid(`Unknown form field "${name}".`, `Không có trường biểu mẫu "${name}".`);
+      if (part.fieldnameTruncated || part.valueTruncated) throw invalid(`The form field "${name}" is longer than ${FIELD_BYTES} bytes.`, `Trường biểu mẫu "${name}" dài quá ${FIELD_BYTES} byte.`);
+      if (fields.has(name)) throw twice(name, FORM, FORM);
+      fields.set(name, part.value);
+    }
+  } catch (e) {
+    // The audit record names the document whenever it arrived whole, whatever else was wrong.
+    if (pdf) req.kyso.inputSha256 = sha256Hex(pdf);
+    stopReading(req, reply, declared, limit);
+    throw formError(e);
+  }
+  return { fields, pdf };
+}
+
+/**
+ * A form refused before its end: a bounded remainder is read and dropped,
+ * so the connection stays usable (a server closing on unread data can reset
+ * the connection before the client has read the answer); an unbounded one
+ * (chunked) closes the connection after the answer instead.
+ */
+function stopReading(req: FastifyRequest, reply: FastifyReply, declared: number | undefined, limit: number): void {
+  if (req.raw.complete) return;
+  if (declared !== undefined && declared <= limit + FORM_ENVELOPE) {
+    req.raw.unpipe();
+    req.raw.resume();
+  } else reply.header('connection', 'close');
+}
+
+/** The multipart parser's errors as the service's typed ones. */
+function formError(e: unknown): unknown {
+  if (e instanceof HttpError || isKysoError(e)) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
+    return invalid(`A form takes at most ${FORM_FIELDS} text fields and one file part.`, `Biểu mẫu có tối đa ${FORM_FIELDS} trường văn bản và một phần tệp.`);
+  }
+  if (code === 'FST_PROTO_VIOLATION') return invalid('A form field has a reserved name.', 'Một trường biểu mẫu dùng tên không được phép.');
+  // busboy's own complaints (no boundary, a part cut short, ...) are plain Errors, and a stream closed early has a code; anything else is a fault of ours.
+  if (e instanceof Error && (e.constructor === Error || typeof code === 'string')) return invalid('The multipart/form-data body is malformed.', 'Nội dung multipart/form-data không đúng cú pháp.');
+  return e;
+}
+
+/** The options from the query, the X-Kyso-* headers and the form, each given once, checked by the query's schema. */
+function signOptions(req: FastifyRequest, form: Map<string, unknown> | undefined): SignOptions {
+  const merged: Record<string, unknown> = {};
+  const from = new Map<string, Where>();
+  const put = (name: string, value: unknown, where: Where) => {
+    if (value === undefined) return;
+    const before = from.get(name);
+    if (before) throw twice(name, before, where);
+    from.set(name, where);
+    merged[name] = value;
+  };
+  for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) put(name, value, QUERY);
+  for (const [name, header] of HEADER_OPTIONS) put(name, headerText(req.headers[header]), { en: `header ${header}`, vi: `tiêu đề ${header}` });
+  if (form) for (const [name, value] of form) put(name, value, FORM);
+  const validate = req.getValidationFunction('querystring');
+  if (validate && !validate(merged)) {
+    const err = (validate.errors as { instancePath?: string; message?: string }[] | null | undefined)?.[0];
+    const name = err?.instancePath?.replace(/^\//, '') ?? '';
+    const where = from.get(name);
+    const what = `${name}${where ? ` (${where.en})` : ''} ${err?.message ?? 'is invalid'}`;
+    throw invalid(`Invalid request: ${what}`, `Yêu cầu không hợp lệ: ${name}${where ? ` (${where.vi})` : ''} ${err?.message ?? 'không hợp lệ'}`);
+  }
+  return merged as SignOptions;
+}
+
+interface AllocationRequest {
+  owner: string;
+  type: string;
+  suffix: string | undefined;
+  idempotencyKey: string;
+}
+
+/** What allocateResultCode asks for, or undefined; refuses the combinations that make no sense. */
+function allocationOf(req: FastifyRequest, o: SignOptions): AllocationRequest | undefined {
+  if (o.allocateResultCode !== true) {
+    if (o.owner !== undefined || o.resultType !== undefined || o.resultSuffix !== undefined) {
+      throw invalid('owner, resultType and resultSuffix only go with allocateResultCode=true.', 'owner, resultType và resultSuffix chỉ dùng cùng allocateResultCode=true.');
+    }
+    return undefined;
+  }
+  if (o.resultCode !== undefined) throw invalid('Give either resultCode or allocateResultCode=true, not both.', 'Chỉ dùng một trong hai: resultCode hoặc allocateResultCode=true.');
+  if (o.owner === undefined) {
+    throw invalid("allocateResultCode=true needs owner (the CCCD number or agency code of the result's owner).", 'allocateResultCode=true cần owner (số CCCD hoặc mã cơ quan của chủ sở hữu kết quả).');
+  }
+  if (o.resultType === undefined) throw invalid('allocateResultCode=true needs resultType (Gxx.nnnnnn).', 'allocateResultCode=true cần resultType (dạng Gxx.nnnnnn).');
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string' || key === '') {
+    throw invalid('allocateResultCode=true needs an Idempotency-Key header: a retry with the same key gets the same code.', 'allocateResultCode=true cần tiêu đề Idempotency-Key: gửi lại với cùng khóa sẽ nhận cùng mã.');
+  }
+  // Scoped by API key, as /v1/codes does, and apart from /v1/codes/result's keys: the same header value there reserves a code for another purpose.
+  return { owner: o.owner, type: o.resultType, suffix: o.resultSuffix, idempotencyKey: `${req.kyso.key!.id}:${key}#sign` };
+}
+
 export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Querystring: SignQuery }>(
+  // @fastify/multipart's parser serves the whole instance: routes that do not take forms keep refusing them, rather than seeing no body.
+  app.addHook('onRequest', async (req) => {
+    if (req.is404 || req.routeOptions.config?.multipart || req.method === 'GET' || req.method === 'HEAD') return;
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'multipart/form-data') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type.', 'Kiểu nội dung (Content-Type) không được hỗ trợ.');
+  });
+
+  app.post<{ Querystring: SignOptions }>(
     '/v1/sign',
     {
-      config: { audit: 'sign', operation: 'sign', pdfBody: true, limited: true },
+      config: { audit: 'sign', operation: 'sign', pdfBody: true, multipart: true, limited: true },
       schema: {
         summary: 'Ký một tệp PDF / sign a PDF (PAdES)',
         description:
-          'The body is the PDF (Content-Type: application/pdf). Options in the query string, or in X-Kyso-* headers (percent-encoded UTF-8). The answer is the signed PDF with X-Kyso-Field, X-Kyso-Audit-Id and (with resultCode) X-Kyso-Result-Code.',
+          'The body is the PDF (Content-Type: application/pdf), or multipart/form-data with the PDF as the one file part `file` and the options as text fields of the same names as the query parameters. Options in the query string, in X-Kyso-* headers (percent-encoded UTF-8) or form fields; an option given twice is refused. `allocateResultCode=true` with `owner` and `resultType` (and `resultSuffix`) allocates a result code as /v1/codes/result does and writes it under the signature: Idempotency-Key is then required (a retry gets the same code), the code is confirmed once signed and voided if signing fails. The answer is the signed PDF with X-Kyso-Field, X-Kyso-Audit-Id and (with a result code) X-Kyso-Result-Code.',
         tags: ['sign'],
         security: bearer,
         querystring: {
@@ -56,6 +247,10 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             location: { type: 'string', maxLength: 200 },
             field: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^.]+$', description: 'Signature field name' },
             resultCode: { type: 'string', minLength: 1, maxLength: 200, description: 'Result code (mã kết quả) to write under the signature' },
+            allocateResultCode: { type: 'boolean', description: 'Allocate a result code for owner and resultType and write it under the signature (needs Idempotency-Key; not with resultCode)' },
+            owner: { type: 'string', minLength: 1, maxLength: 64, description: 'With allocateResultCode: CCCD number or agency code of the owner' },
+            resultType: { type: 'string', minLength: 1, maxLength: 64, description: 'With allocateResultCode: result type Gxx.nnnnnn' },
+            resultSuffix: { type: 'string', maxLength: 100, description: "With allocateResultCode: suffix (số ký hiệu); default the type's template (G15.000021: the date), empty for none" },
           },
           additionalProperties: false,
         },
@@ -68,29 +263,60 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             'x-kyso-location': { type: 'string', maxLength: 600 },
             'x-kyso-field': { type: 'string', maxLength: 300 },
             'x-kyso-result-code': { type: 'string', maxLength: 200 },
+            'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'Required with allocateResultCode: the same key returns the same code' },
           },
         },
         response: errorResponses(404, 409, 413, 415, 422),
       },
     },
     async (req, reply) => {
-      const q = req.query;
-      const pick = <K extends keyof SignQuery>(k: K, header: string): string | undefined => (q[k] as string | undefined) ?? headerText(req.headers[header]);
-      const identity = ctx.identityFor(req, pick('identity', 'x-kyso-identity'));
-      const pdf = pdfBody(req.body);
-      const level = (pick('level', 'x-kyso-level') ?? 'B-B') as PadesLevel;
-      if (!(LEVELS as readonly string[]).includes(level)) throw new HttpError(400, 'REQUEST_INVALID', `Unknown level "${level}".`, `Mức PAdES không hợp lệ "${level}".`);
-      if (level !== 'B-B' && !ctx.config.tsa) throw new HttpError(400, 'LEVEL_NEEDS_TSA', `Level ${level} needs a timestamp authority, and none is configured.`, `Mức ${level} cần máy chủ cấp dấu thời gian, nhưng chưa được cấu hình.`);
-      const resultCode = pick('resultCode', 'x-kyso-result-code');
-      if (resultCode !== undefined) {
-        parseResultCode(resultCode); // CODE_INVALID → 400
-        req.kyso.code = resultCode;
+      const form = req.isMultipart() ? await readForm(req, reply, ctx) : undefined;
+      try {
+        return await sign(req, reply, form);
+      } catch (e) {
+        // The audit record names the PDF, not the multipart envelope, also when the request fails before a worker hashed it.
+        if (form?.pdf && req.kyso.inputSha256 === undefined) req.kyso.inputSha256 = sha256Hex(form.pdf);
+        throw e;
       }
-      const field = pick('field', 'x-kyso-field');
-      const reason = pick('reason', 'x-kyso-reason');
-      const location = pick('location', 'x-kyso-location');
-      const tsa = ctx.config.tsa;
-      let result;
+    },
+  );
+
+  async function sign(req: FastifyRequest, reply: FastifyReply, form: Form | undefined): Promise<FastifyReply> {
+    const o = signOptions(req, form?.fields);
+    const identity = ctx.identityFor(req, o.identity);
+    let pdf: Buffer;
+    if (form) {
+      if (!form.pdf) throw invalid('The form has no file part named "file" (the PDF).', 'Biểu mẫu không có phần tệp "file" (tệp PDF).');
+      pdf = pdfBody(form.pdf);
+    } else pdf = pdfBody(req.body);
+    const level = o.level ?? 'B-B';
+    if (level !== 'B-B' && !ctx.config.tsa) throw new HttpError(400, 'LEVEL_NEEDS_TSA', `Level ${level} needs a timestamp authority, and none is configured.`, `Mức ${level} cần máy chủ cấp dấu thời gian, nhưng chưa được cấu hình.`);
+    let resultCode = o.resultCode;
+    if (resultCode !== undefined) {
+      parseResultCode(resultCode); // CODE_INVALID → 400
+      req.kyso.code = resultCode;
+    }
+    const allocation = allocationOf(req, o);
+    const actor = `${identity.name}/${req.kyso.key!.id}`;
+    let issued: IssuedResultCode | undefined;
+    if (allocation) {
+      // A voided result code is never issued again (the code is its parts), so a document the worker would refuse is refused before it costs the owner one.
+      PdfReader.open(pdf).pageRefs();
+      issued = await ctx.codes.resultCode({ owner: allocation.owner, type: allocation.type, ...(allocation.suffix !== undefined ? { suffix: allocation.suffix } : {}) }, { actor, idempotencyKey: allocation.idempotencyKey });
+      req.kyso.code = issued.code;
+      if (issued.state === 'voided') {
+        throw new HttpError(
+          409,
+          'CODE_STATE',
+          `The request with this Idempotency-Key failed before and its result code ${issued.code} was voided: use a new key.`,
+          `Yêu cầu với Idempotency-Key này đã thất bại trước đó và mã kết quả ${issued.code} đã bị hủy: hãy dùng khóa mới.`,
+        );
+      }
+      resultCode = issued.code;
+    }
+    const tsa = ctx.config.tsa;
+    let result;
+    try {
       try {
         result = await ctx.limiter.run(() =>
           ctx.pool.sign(
@@ -99,9 +325,9 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             {
               level,
               ...(level !== 'B-B' && tsa ? { tsa: { url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
-              ...(reason ? { reason } : {}),
-              ...(location ? { location } : {}),
-              ...(field ? { fieldName: field } : {}),
+              ...(o.reason ? { reason: o.reason } : {}),
+              ...(o.location ? { location: o.location } : {}),
+              ...(o.field ? { fieldName: o.field } : {}),
               ...(resultCode ? { resultCode } : {}),
             },
             req.kyso,
@@ -112,10 +338,18 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
         throw e;
       }
       countSignature(ctx.metrics, identity.name, level);
-      req.kyso.field = result.fieldName;
-      reply.header('x-kyso-field', result.fieldName).header('x-kyso-identity', identity.name).type('application/pdf');
-      if (resultCode) reply.header('x-kyso-result-code', resultCode);
-      return sendPdf(reply, signedParts(pdf, result));
-    },
-  );
+      if (issued) await ctx.codes.confirmResultCode(issued.code, { actor });
+    } catch (e) {
+      // Only a reservation is voided: a confirmed code belongs to an earlier success with the same key, whose PDF carries it.
+      if (issued?.state === 'reserved') {
+        const reason = `sign failed: ${isKysoError(e) ? e.code : e instanceof HttpError ? e.code : e instanceof Error ? e.message : String(e)}`.slice(0, 500);
+        await ctx.codes.voidResultCode(issued.code, { actor, reason }).catch((err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'voiding the result code failed'));
+      }
+      throw e;
+    }
+    req.kyso.field = result.fieldName;
+    reply.header('x-kyso-field', headerValue(result.fieldName)).header('x-kyso-identity', identity.name).type('application/pdf');
+    if (resultCode) reply.header('x-kyso-result-code', headerValue(resultCode));
+    return sendPdf(reply, signedParts(pdf, result));
+  }
 }
