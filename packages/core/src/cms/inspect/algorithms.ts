@@ -20,9 +20,11 @@ interface DigestInfo {
   name: DigestName;
   node: string;
   length: number;
+  /** Dotted OID of the hash itself (what a PKCS#1 DigestInfo names). */
+  oid: string;
 }
 
-const DIGESTS: Record<string, DigestInfo> = {
+const DIGESTS: Record<string, DigestInfo> = withOids({
   '1.2.840.113549.2.5': { name: 'MD5', node: 'md5', length: 16 },
   '1.3.14.3.2.26': { name: 'SHA-1', node: 'sha1', length: 20 },
   '2.16.840.1.101.3.4.2.4': { name: 'SHA-224', node: 'sha224', length: 28 },
@@ -32,7 +34,12 @@ const DIGESTS: Record<string, DigestInfo> = {
   '2.16.840.1.101.3.4.2.8': { name: 'SHA3-256', node: 'sha3-256', length: 32 },
   '2.16.840.1.101.3.4.2.9': { name: 'SHA3-384', node: 'sha3-384', length: 48 },
   '2.16.840.1.101.3.4.2.10': { name: 'SHA3-512', node: 'sha3-512', length: 64 },
-};
+});
+
+/** The table is keyed by OID; each entry also carries it so a name leads back to its OID. */
+function withOids(table: Record<string, Omit<DigestInfo, 'oid'>>): Record<string, DigestInfo> {
+  return Object.fromEntries(Object.entries(table).map(([oid, d]) => [oid, { ...d, oid }]));
+}
 
 const BY_NAME = new Map<DigestName, DigestInfo>(Object.values(DIGESTS).map((d) => [d.name, d]));
 

@@ -6,21 +6,31 @@
  *
  * Content is hashed as a stream over the given chunks (never concatenated).
  * MD5 anywhere in the digest or signature makes both results false.
+ * RSASSA-PKCS1-v1_5 accepts exactly two DigestInfo encodings (rsa-pkcs1.ts);
+ * the one without NULL parameters is reported as RSA_DIGESTINFO_NO_NULL.
  */
-import { constants, createHash, createPublicKey, createVerify, verify as cryptoVerify, type Hash, type KeyObject, type Verify } from 'node:crypto';
+import { constants, createHash, createPublicKey, createVerify, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { digestByName, digestByOid, isDigestName, type DigestName } from './algorithms.js';
 import { KysoError } from '../../errors.js';
 import { certificateFields } from './certificate-fields.js';
 import { bytesEqual, parseDer } from './der.js';
 import { problem } from './problems.js';
+import { rsaVerificationKey, verifyPkcs1v15, type RsaVerificationKey } from './rsa-pkcs1.js';
 import type { CmsCheck, CmsInspection, CmsProblem } from './types.js';
 
 type KeyOptions = Parameters<typeof cryptoVerify>[2];
 
-interface SignaturePlan {
-  /** node hash name for the signature, or null for Ed25519/Ed448 (pure). */
-  hash: string | null;
-  key: KeyOptions;
+type SignaturePlan =
+  /** Checked by re-encoding (rsa-pkcs1.ts): node's verify knows only one of the two DigestInfo forms. */
+  | { scheme: 'pkcs1'; hash: DigestName; rsa: RsaVerificationKey }
+  /** node hash name, or null for Ed25519/Ed448 (pure). */
+  | { scheme: 'node'; hash: string | null; key: KeyOptions };
+
+/** The signature over detached content, fed chunk by chunk alongside the content digest. */
+interface ContentSignature {
+  update(chunk: Uint8Array): void;
+  /** `contentDigest`: the CMS digest of the same chunks, reused when the signature hashes with the same algorithm. */
+  verify(signature: Uint8Array, contentDigest: Uint8Array): boolean;
 }
 
 export function checkCmsSignature(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCheck {
@@ -62,30 +72,24 @@ function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCh
 
   // 4. One pass over the content: digest, and (without signed attributes) the signature itself.
   const attrs = cms.signedAttributes;
-  let hasher: Hash | null = null;
-  let streamVerifier: Verify | null = null;
-  if (chunks && digest) hasher = createHash(digest.node);
-  if (chunks && plan && !attrs) {
-    if (plan.hash === null) problems.push(problem('UNSUPPORTED_ALGORITHM', 'pure EdDSA over detached content'));
-    else streamVerifier = createVerify(plan.hash);
-  }
+  const hasher = chunks && digest ? createHash(digest.node) : null;
+  const contentSignature = chunks && plan && !attrs ? signatureOverContent(plan, digest?.name ?? null, problems) : null;
   if (chunks) {
     for (const c of chunks) {
       hasher?.update(c);
-      streamVerifier?.update(c);
+      contentSignature?.update(c);
     }
   }
   const computedDigest = hasher ? new Uint8Array(hasher.digest()) : new Uint8Array(0);
 
   let signatureOk = false;
-  if (plan) {
+  if (plan && (attrs || contentSignature)) {
     try {
-      if (attrs) signatureOk = cryptoVerify(plan.hash, attrs.der, plan.key, cms.signatureValue);
-      else if (streamVerifier) signatureOk = streamVerifier.verify(plan.key as Parameters<Verify['verify']>[0], cms.signatureValue);
+      signatureOk = attrs ? verifyBytes(plan, attrs.der, cms.signatureValue, problems) : contentSignature!.verify(cms.signatureValue, computedDigest);
     } catch {
       signatureOk = false; // malformed signature encodings make OpenSSL throw: same meaning
     }
-    if (!signatureOk && (attrs || streamVerifier)) problems.push(problem('SIGNATURE_INVALID'));
+    if (!signatureOk) problems.push(problem('SIGNATURE_INVALID'));
   }
 
   // 5. Signed attributes: message digest and content type
@@ -138,14 +142,50 @@ function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCh
   return { digestOk, signatureOk, essOk, computedDigest, problems, ok };
 }
 
-function nodeHash(label: string | null | undefined, problems: CmsProblem[], onMd5: () => void): string | null {
+function verifyBytes(plan: SignaturePlan, data: Uint8Array, signature: Uint8Array, problems: CmsProblem[]): boolean {
+  if (plan.scheme === 'node') return cryptoVerify(plan.hash, data, plan.key, signature);
+  const digest = createHash(digestByName(plan.hash).node).update(data).digest();
+  return pkcs1Verifies(plan, digest, signature, problems);
+}
+
+function signatureOverContent(plan: SignaturePlan, contentDigestName: DigestName | null, problems: CmsProblem[]): ContentSignature | null {
+  if (plan.scheme === 'node') {
+    if (plan.hash === null) {
+      problems.push(problem('UNSUPPORTED_ALGORITHM', 'pure EdDSA over detached content'));
+      return null;
+    }
+    const verifier = createVerify(plan.hash);
+    const key = plan.key as Parameters<typeof verifier.verify>[0];
+    return { update: (c) => verifier.update(c), verify: (sig) => verifier.verify(key, sig) };
+  }
+  // Usually the signature hash is the content digest's: then the content is hashed once.
+  const own = plan.hash === contentDigestName ? null : createHash(digestByName(plan.hash).node);
+  return {
+    update: (c) => own?.update(c),
+    verify: (sig, contentDigest) => pkcs1Verifies(plan, own ? own.digest() : contentDigest, sig, problems),
+  };
+}
+
+function pkcs1Verifies(plan: Extract<SignaturePlan, { scheme: 'pkcs1' }>, digest: Uint8Array, signature: Uint8Array, problems: CmsProblem[]): boolean {
+  const form = verifyPkcs1v15(plan.rsa, plan.hash, digest, signature);
+  if (form === 'absent-parameters') problems.push(problem('RSA_DIGESTINFO_NO_NULL'));
+  return form !== null;
+}
+
+/** The signature's hash, after MD5 and SHA-1 are noted; null (and reported) when unknown. */
+function signatureHash(label: string | null | undefined, problems: CmsProblem[], onMd5: () => void): DigestName | null {
   if (!label || !isDigestName(label)) {
     problems.push(problem('UNSUPPORTED_ALGORITHM', `hash ${label ?? 'unknown'}`));
     return null;
   }
   if (label === 'MD5') onMd5();
   if (label === 'SHA-1' && !problems.some((p) => p.code === 'SHA1_DIGEST')) problems.push(problem('SHA1_DIGEST', 'signature hash'));
-  return digestByName(label as DigestName).node;
+  return label;
+}
+
+function nodeHash(label: string | null | undefined, problems: CmsProblem[], onMd5: () => void): string | null {
+  const name = signatureHash(label, problems, onMd5);
+  return name ? digestByName(name).node : null;
 }
 
 function signaturePlan(cms: CmsInspection, problems: CmsProblem[], onMd5: () => void): SignaturePlan | null {
@@ -177,8 +217,8 @@ function signaturePlan(cms: CmsInspection, problems: CmsProblem[], onMd5: () => 
     case 'RSASSA-PKCS1-v1_5': {
       if (keyType !== 'rsa') return wrongKey();
       weakRsa(key, problems);
-      const hash = nodeHash(sigHashName, problems, onMd5);
-      return hash ? { hash, key: { key, padding: constants.RSA_PKCS1_PADDING } } : null;
+      const hash = signatureHash(sigHashName, problems, onMd5);
+      return hash ? { scheme: 'pkcs1', hash, rsa: rsaVerificationKey(key) } : null;
     }
     case 'RSA-PSS': {
       if (keyType !== 'rsa' && keyType !== 'rsa-pss') return wrongKey();
@@ -193,18 +233,18 @@ function signaturePlan(cms: CmsInspection, problems: CmsProblem[], onMd5: () => 
         return null;
       }
       const hash = nodeHash(pss.hash, problems, onMd5);
-      return hash ? { hash, key: { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength } } : null;
+      return hash ? { scheme: 'node', hash, key: { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength } } : null;
     }
     case 'ECDSA':
     case 'ECDSA-plain': {
       if (keyType !== 'ec') return wrongKey();
       const hash = nodeHash(sigHashName, problems, onMd5);
-      return hash ? { hash, key: { key, dsaEncoding: alg.name === 'ECDSA' ? 'der' : 'ieee-p1363' } } : null;
+      return hash ? { scheme: 'node', hash, key: { key, dsaEncoding: alg.name === 'ECDSA' ? 'der' : 'ieee-p1363' } } : null;
     }
     case 'Ed25519':
     case 'Ed448':
       if (keyType !== alg.name.toLowerCase()) return wrongKey();
-      return { hash: null, key };
+      return { scheme: 'node', hash: null, key };
     default:
       problems.push(problem('UNSUPPORTED_ALGORITHM', `signature ${alg.name} (${alg.oid})`));
       return null;

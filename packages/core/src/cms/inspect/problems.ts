@@ -87,6 +87,11 @@ const TEXT: Record<CmsProblemCode, { severity: CmsProblem['severity']; en: strin
     en: 'The signing-certificate attribute does not identify the signer certificate',
     vi: 'Thuộc tính signing-certificate không trỏ đúng chứng thư số của người ký',
   },
+  RSA_DIGESTINFO_NO_NULL: {
+    severity: 'info',
+    en: "The signature's DigestInfo omits the NULL parameter of the hash algorithm, which RFC 8017 permits: the signature is valid, but some tools (OpenSSL, poppler) will call it invalid",
+    vi: 'DigestInfo trong chữ ký bỏ tham số NULL của thuật toán băm, điều RFC 8017 cho phép: chữ ký hợp lệ, nhưng một số công cụ (OpenSSL, poppler) sẽ báo là không hợp lệ',
+  },
 };
 
 export function problem(code: CmsProblemCode, detail?: string): CmsProblem {

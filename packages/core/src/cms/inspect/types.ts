@@ -86,12 +86,13 @@ export type CmsProblemCode =
   | 'CONTENT_TYPE_MISMATCH'
   | 'SIGNED_ATTRS_NOT_DER'
   | 'SIGNATURE_INVALID'
-  | 'ESS_CERT_MISMATCH';
+  | 'ESS_CERT_MISMATCH'
+  | 'RSA_DIGESTINFO_NO_NULL';
 
 export interface CmsProblem {
   code: CmsProblemCode;
-  /** 'error': the signature must not be accepted; 'warning': report, but integrity stands. */
-  severity: 'error' | 'warning';
+  /** 'error': the signature must not be accepted; 'warning': report, but integrity stands; 'info': worth saying, nothing wrong. */
+  severity: 'error' | 'warning' | 'info';
   message: string;
   messageVi: string;
 }
