@@ -1,4 +1,10 @@
 export { ModificationAnalyzer } from './analyze.js';
-export type { DiffOptions } from './analyze.js';
+export type { DiffOptions, RevisionCost } from './analyze.js';
 export { modificationLevel } from './modification.js';
-export type { Modification, ModificationLevel } from './modification.js';
+export type { Modification, ModificationCategory, ModificationLevel } from './modification.js';
+export { modificationRules } from './rules/index.js';
+export type { DocMdpLevel, ModificationRule, RuleFamily } from './rule.js';
+export { readPermissions, levelAt } from './permissions.js';
+export type { DocumentPermissions } from './permissions.js';
+export type { FieldLock } from './context.js';
+export { policyTable } from './policy-table.js';

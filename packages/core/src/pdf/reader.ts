@@ -53,6 +53,8 @@ export class PdfReader {
   private readonly resolving = new Set<number>();
   /** Highest object number + 1 over every revision. */
   readonly size: number;
+  /** Objects parsed so far (cache misses): what a lazy reader really read. */
+  objectsRead = 0;
   readonly startxref: number;
   readonly version: string;
 
@@ -158,6 +160,7 @@ export class PdfReader {
     if (cached !== undefined) return cached;
     const entry = this.entry(ref.num);
     let obj: PdfObject = null;
+    if (entry && entry.type !== 0) this.objectsRead++;
     if (entry?.type === 1 && entry.gen === ref.gen) obj = this.readAt(ref.num, ref.gen, entry.offset);
     else if (entry?.type === 2 && ref.gen === 0) obj = this.readCompressed(ref.num, entry.stream, entry.index);
     this.objectCache.set(ref.num, obj);
@@ -283,6 +286,35 @@ export class PdfReader {
     return this.revisions.find((r) => end >= r.eofOffset && end <= r.endOffset);
   }
 
+  /**
+   * Where the definition of `num` that this reader uses begins ("n g obj"),
+   * for an object stored as a plain object; undefined otherwise. Applies the
+   * same tolerance for miscounted offsets as reading does.
+   */
+  definitionOffset(num: number): number | undefined {
+    const e = this.entry(num);
+    if (e?.type !== 1) return undefined;
+    const at = (o: number): boolean => {
+      if (o < 0 || o >= this.bytes.length) return false;
+      const p = new PdfParser(this.bytes, o);
+      return p.tryReadUInt() === num && p.tryReadUInt() === e.gen && p.peekWord() === 'obj';
+    };
+    if (at(e.offset)) return e.offset;
+    const header = Buffer.from(`${num} ${e.gen} obj`, 'latin1');
+    const near = indexOfBytes(this.bytes.subarray(0, Math.min(this.bytes.length, e.offset + 256)), header, Math.max(0, e.offset - 256));
+    return near >= 0 && at(near) ? near : undefined;
+  }
+
+  /** The decoded data and header of an object stream this reader uses (cached). */
+  objectStream(stmNum: number): { data: Uint8Array; first: number; offsets: Map<number, number> } | undefined {
+    try {
+      this.readCompressedHeader(stmNum);
+    } catch {
+      return undefined;
+    }
+    return this.objStmCache.get(stmNum);
+  }
+
   // ---------------------------------------------------------------------
 
   private readAt(num: number, gen: number, offset: number): PdfObject {
@@ -315,6 +347,15 @@ export class PdfReader {
   }
 
   private readCompressed(num: number, stmNum: number, index: number): PdfObject {
+    const stm = this.readCompressedHeader(stmNum);
+    void index; // the header's own numbering is authoritative; /index only orders it
+    const off = stm.offsets.get(num);
+    if (off === undefined) return null;
+    const p = new PdfParser(stm.data, stm.first + off);
+    return p.parseObject();
+  }
+
+  private readCompressedHeader(stmNum: number): { data: Uint8Array; first: number; offsets: Map<number, number> } {
     let stm = this.objStmCache.get(stmNum);
     if (!stm) {
       if (this.resolving.has(stmNum)) throw malformed(`object stream ${stmNum} refers to itself`);
@@ -337,11 +378,7 @@ export class PdfReader {
       stm = { data, first, offsets };
       this.objStmCache.set(stmNum, stm);
     }
-    void index; // the header's own numbering is authoritative; /index only orders it
-    const off = stm.offsets.get(num);
-    if (off === undefined) return null;
-    const p = new PdfParser(stm.data, stm.first + off);
-    return p.parseObject();
+    return stm;
   }
 
   private lengthOf(ref: PdfRef, partialChain?: XrefSection[]): number | undefined {
