@@ -26,6 +26,10 @@ export type KysoErrorCode =
   | 'SIGN_SIGNER_FAILED'
   | 'SIGN_OPTIONS_INVALID'
   | 'SIGN_NOT_PERMITTED'
+  /** A certification (DocMDP) asked for on a document that is already signed or certified. */
+  | 'SIGN_CERTIFY_NOT_FIRST'
+  /** Signing into a field that an earlier signature's FieldMDP lock covers. */
+  | 'SIGN_FIELD_LOCKED'
   | 'APPEARANCE_KEYWORD_NOT_FOUND'
   // CMS
   | 'CMS_MALFORMED'

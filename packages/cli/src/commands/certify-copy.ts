@@ -28,6 +28,7 @@ interface CertifyCopyCliOptions {
   caseCode?: string;
   verifyUrl?: string;
   qr?: boolean;
+  lockAfterSeal?: boolean;
   pageSize?: string;
   actor?: string;
   json?: boolean;
@@ -69,6 +70,7 @@ export function registerCertifyCopy(program: Command): void {
     .option('--case-code <code>', 'case code (mã hồ sơ) to record')
     .option('--verify-url <url>', 'QR code holds this URL ({code} = the result code) instead of the code')
     .option('--no-qr', 'no QR code')
+    .option('--no-lock-after-seal', 'leave the copy open for more signatures: the officer does not certify (DocMDP P=2) and the seal does not lock it (FieldMDP P=1)')
     .option('--page-size <size>', 'a4 | image (for scans)', 'a4')
     .option('--level <level>', 'PAdES level: B-B (default), B-T, B-LT or B-LTA', 'B-B')
     .option('--tsa <url>', 'RFC 3161 timestamp authority (needed from B-T up)')
@@ -119,6 +121,7 @@ export function registerCertifyCopy(program: Command): void {
               qr: o.qr === false ? false : o.verifyUrl ? { url: o.verifyUrl } : {},
               level,
               ...ltv,
+              ...(o.lockAfterSeal === false ? { lockAfterSeal: false } : {}),
             };
             const { pdf, record } = await certifyCopy(bytes, options);
             await writeAtomically(output, pdf);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { SoftwareSigner, isKysoError, signPdfFile, tsaTimestamper, type DigestAlgorithm, type PadesLevel, type Signer, type Timestamper } from '@kyso/core';
+import { SoftwareSigner, isKysoError, parseLockSpec, signPdfFile, tsaTimestamper, type DigestAlgorithm, type FieldLockOptions, type MdpPermission, type PadesLevel, type Signer, type Timestamper } from '@kyso/core';
 import { Pkcs11Signer, type KeySelector } from '@kyso/pkcs11';
 import { tokenSelector } from './token.js';
 import { CliError } from '../run.js';
@@ -29,6 +29,9 @@ interface SignOptions {
   level?: string;
   tsa?: string;
   timeout?: string;
+  certify?: string;
+  lock?: string;
+  lockPermissions?: string;
 }
 
 export function registerSign(program: Command): void {
@@ -53,6 +56,9 @@ export function registerSign(program: Command): void {
     .option('--tsa <url>', 'RFC 3161 timestamp authority (needed from B-T up)')
     .option('--timeout <ms>', 'network timeout for the TSA, OCSP and CRL requests', '10000')
     .option('--result-code <code>', 'result code (mã kết quả) to write into /Info and XMP under the signature')
+    .option('--certify <p>', 'certification signature (DocMDP), the first signature only: 1 no changes, 2 form filling and signing, 3 also annotations')
+    .option('--lock <fields>', 'lock form fields after this signature (FieldMDP): all | include:<a>,<b> | exclude:<a>,<b>')
+    .option('--lock-permissions <p>', 'with --lock (PDF 2.0): what may change after this signature, 1 nothing but DSS and document timestamps, 2 or 3 as --certify')
     .option('--pkcs11-module <path>', 'sign with a PKCS#11 token / HSM: its library; --key is then the key label or hex id (label:, id:, subject: prefixes allowed)')
     .option('--token <label>', 'PKCS#11 token label (with --pkcs11-module)')
     .option('--token-serial <serial>', 'PKCS#11 token serial number (instead of --token)')
@@ -61,6 +67,7 @@ export function registerSign(program: Command): void {
     .action(async (input: string, opts: SignOptions) => {
       const level = parseLevel(opts.level);
       const ltv = ltvOptions(opts, level);
+      const mdp = mdpOptions(opts);
       const signer = await loadSigner(opts);
       const result = await signPdfFile(input, opts.output, {
         signer,
@@ -72,9 +79,32 @@ export function registerSign(program: Command): void {
         ...(opts.contact ? { contactInfo: opts.contact } : {}),
         ...(opts.field ? { fieldName: opts.field } : {}),
         ...(opts.resultCode ? { resultCode: opts.resultCode } : {}),
+        ...mdp,
       });
       process.stdout.write(`Đã ký / signed: ${opts.output} (field ${result.fieldName})\n`);
     });
+}
+
+/** --certify, --lock and --lock-permissions as signPdf's certify and lock. */
+export function mdpOptions(opts: { certify?: string; lock?: string; lockPermissions?: string }): { certify?: { permissions: MdpPermission }; lock?: FieldLockOptions } {
+  const certify = opts.certify === undefined ? undefined : permission(opts.certify, '--certify');
+  if (opts.lockPermissions !== undefined && opts.lock === undefined) throw new CliError('--lock-permissions goes with --lock', 64);
+  const lockP = opts.lockPermissions === undefined ? undefined : permission(opts.lockPermissions, '--lock-permissions');
+  let lock: FieldLockOptions | undefined;
+  if (opts.lock !== undefined) {
+    try {
+      lock = parseLockSpec(opts.lock, lockP);
+    } catch (e) {
+      throw new CliError(`--lock: ${isKysoError(e) ? e.message : String(e)}`, 64);
+    }
+  }
+  return { ...(certify ? { certify: { permissions: certify } } : {}), ...(lock ? { lock } : {}) };
+}
+
+function permission(value: string, flag: string): MdpPermission {
+  const v = value.trim();
+  if (v === '1' || v === '2' || v === '3') return Number(v) as MdpPermission;
+  throw new CliError(`${flag} "${value}": use 1 (no changes), 2 (form filling and signing) or 3 (also annotations)`, 64);
 }
 
 export function parseLevel(level: string | undefined): PadesLevel {

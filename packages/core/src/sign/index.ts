@@ -9,3 +9,6 @@ export { addDss } from './dss.js';
 export type { VriEntry } from './dss.js';
 export { extendPdf } from './ltv.js';
 export type { ExtendPdfOptions, PadesLevel } from './ltv.js';
+export type { CertifyOptions, MdpPermission } from './certification.js';
+export { parseLockSpec } from './field-lock.js';
+export type { FieldLockOptions, LockAction } from './field-lock.js';

@@ -1,19 +1,20 @@
 import { KysoError } from '../errors.js';
 import { PdfDict, type PdfReader } from '../pdf/index.js';
+import { activeLocks } from './field-lock.js';
 
 /**
  * A document certified with "no changes permitted" (DocMDP P=1) is broken,
- * in Acrobat's eyes, by any later revision, a new signature included. We
- * refuse rather than produce a file whose first signature shows as invalid.
+ * in Acrobat's eyes, by any later revision, a new signature included; so is
+ * one whose signature locks it with a FieldMDP lock carrying /P 1 (PDF 2.0:
+ * no changes after that signature). We refuse rather than produce a file
+ * whose earlier signature shows as invalid. Document timestamps and DSS
+ * updates stay allowed (callers skip this check for them).
  */
 export function assertChangesPermitted(reader: PdfReader): void {
   const perms = reader.resolve(reader.catalog().get('Perms'));
-  if (!(perms instanceof PdfDict)) return;
-  const docMdp = reader.resolve(perms.get('DocMDP'));
-  if (!(docMdp instanceof PdfDict)) return;
-  const refs = reader.resolve(docMdp.get('Reference'));
-  if (!Array.isArray(refs)) return;
-  for (const r of refs) {
+  const docMdp = perms instanceof PdfDict ? reader.resolve(perms.get('DocMDP')) : undefined;
+  const refs = docMdp instanceof PdfDict ? reader.resolve(docMdp.get('Reference')) : undefined;
+  for (const r of Array.isArray(refs) ? refs : []) {
     const ref = reader.resolve(r);
     if (!(ref instanceof PdfDict) || ref.getName('TransformMethod') !== 'DocMDP') continue;
     const params = reader.resolve(ref.get('TransformParams'));
@@ -23,5 +24,12 @@ export function assertChangesPermitted(reader: PdfReader): void {
         vi: 'Tài liệu đã được chứng nhận với quyền "không cho phép thay đổi": thêm chữ ký sẽ làm mất hiệu lực chứng nhận đó.',
       });
     }
+  }
+  const locked = activeLocks(reader).find((l) => l.permissions === 1);
+  if (locked) {
+    throw new KysoError('SIGN_NOT_PERMITTED', `The signature in "${locked.field}" locks the document with "no changes permitted": adding a signature would invalidate it. Only long-term validation data (DSS) and document timestamps may still be added.`, {
+      vi: `Chữ ký trong trường "${locked.field}" đã khóa tài liệu với quyền "không cho phép thay đổi": thêm chữ ký sẽ làm mất hiệu lực chữ ký đó. Chỉ còn có thể bổ sung dữ liệu xác thực dài hạn (DSS) và dấu thời gian tài liệu.`,
+      details: { lockedBy: locked.field },
+    });
   }
 }

@@ -10,6 +10,7 @@ import type { CollectValidationOptions } from '../time/index.js';
 import { KysoError } from '../errors.js';
 import {
   byteRangePlaceholder,
+  formFields,
   formatByteRange,
   IncrementalWriter,
   PdfDict,
@@ -20,6 +21,8 @@ import {
   rangeAround,
   type ByteRange,
 } from '../pdf/index.js';
+import { assertCanCertify, docMdpReference, validateCertify, writeCertificationPerms, type CertifyOptions } from './certification.js';
+import { assertFieldNotLocked, fieldMdpReference, lockDictionary, readLock, validateLock, type FieldLockOptions } from './field-lock.js';
 import { assertChangesPermitted } from './permissions.js';
 import { writeResultCode } from './result-code-metadata.js';
 import { pdfDate } from './pdf-date.js';
@@ -76,6 +79,22 @@ export interface SignPdfOptions {
    * agency, time) are read from the signer's certificate and the signing time.
    */
   appearance?: SignatureAppearance | RenderedAppearance;
+  /**
+   * Make this a certification signature (DocMDP): the document's first
+   * signature, stating what may change afterwards. `permissions` 1: nothing
+   * (not even another signature; DSS and document timestamps only), 2: form
+   * filling and signing, 3: also annotations. Refused with
+   * SIGN_CERTIFY_NOT_FIRST when the document is already signed or certified.
+   */
+  certify?: CertifyOptions;
+  /**
+   * Lock form fields once this signature is made (FieldMDP): `All`, or
+   * `Include` / `Exclude` the `fields` named. `permissions` (PDF 2.0) also
+   * limits later changes as DocMDP does; with 1 nothing but DSS and
+   * document timestamps may follow. Combines with `certify`. Signing into an
+   * empty field that carries its own /Lock applies that lock instead.
+   */
+  lock?: FieldLockOptions;
 }
 
 export interface SignatureAppearance {
@@ -118,7 +137,8 @@ export interface PrepareOptions extends Omit<SignPdfOptions, 'signer' | 'appeara
   contentsCapacity: number;
   /**
    * Lay out a document timestamp (/Type /DocTimeStamp, /SubFilter
-   * /ETSI.RFC3161) instead of a signature. Allowed even under DocMDP P=1.
+   * /ETSI.RFC3161) instead of a signature. Allowed even under DocMDP P=1
+   * or a FieldMDP lock with P=1; takes neither `certify` nor `lock`.
    */
   documentTimestamp?: boolean;
   /** A visible appearance already rendered (preparePdf is synchronous). */
@@ -204,8 +224,28 @@ async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<P
  * ranges. The first half of two-step signing; `embedSignature` is the second.
  */
 export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPdf {
+  const certify = options.certify !== undefined ? validateCertify(options.certify) : undefined;
+  let lock = options.lock !== undefined ? validateLock(options.lock) : undefined;
+  if (options.documentTimestamp && (certify || lock)) {
+    throw new KysoError('SIGN_OPTIONS_INVALID', 'A document timestamp cannot certify or lock fields: give certify and lock to a signature.', {
+      vi: 'Dấu thời gian tài liệu không thể chứng nhận hay khóa trường: hãy dùng certify và lock cho chữ ký.',
+    });
+  }
   const reader = PdfReader.open(pdf);
+  if (certify) assertCanCertify(reader);
   if (!options.documentTimestamp) assertChangesPermitted(reader);
+  // An empty field the document's author locked (/Lock) gets that lock.
+  const writeLock = lock !== undefined;
+  if (options.fieldName !== undefined && !options.documentTimestamp) {
+    const target = formFields(reader).find((f) => f.name === options.fieldName && f.type === 'Sig' && f.dict.get('V') === undefined);
+    const preset = target ? readLock(reader, target.dict.get('Lock')) : null;
+    if (preset && lock) {
+      throw new KysoError('SIGN_OPTIONS_INVALID', `The field "${options.fieldName}" already carries a field lock, which applies when it is signed: sign it without lock.`, {
+        vi: `Trường "${options.fieldName}" đã có khóa trường, khóa này có hiệu lực khi ký: hãy ký mà không dùng lock.`,
+      });
+    }
+    if (preset) lock = preset;
+  }
   const digest = options.digest ?? 'SHA-256';
   const capacity = Math.ceil(options.contentsCapacity);
   if (!(capacity > 0 && capacity < 1 << 24)) {
@@ -227,9 +267,15 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   if (options.reason) sig.set('Reason', PdfString.fromText(options.reason));
   if (options.location) sig.set('Location', PdfString.fromText(options.location));
   if (options.contactInfo) sig.set('ContactInfo', PdfString.fromText(options.contactInfo));
+  const references = [...(certify ? [docMdpReference(reader.catalogRef(), certify.permissions)] : []), ...(lock ? [fieldMdpReference(reader.catalogRef(), lock)] : [])];
+  if (references.length > 0) sig.set('Reference', references);
   writer.set(sigRef, sig);
   if (options.resultCode !== undefined) writeResultCode(reader, writer, options.resultCode);
-  const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.appearance ? embedAppearance(writer, options.appearance) : options.placement);
+  const lockRef = lock && writeLock ? writer.add(lockDictionary(lock)) : undefined;
+  const fieldName = addSignatureField(reader, writer, sigRef, options.fieldName, options.appearance ? embedAppearance(writer, options.appearance) : options.placement, lockRef);
+  assertFieldNotLocked(reader, fieldName);
+  // After the field: every catalog edit of this update goes into the one staged copy.
+  if (certify) writeCertificationPerms(reader, writer, sigRef);
 
   const written = writer.write();
   const update = Buffer.from(written.appended.buffer, written.appended.byteOffset, written.appended.byteLength);

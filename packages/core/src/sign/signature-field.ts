@@ -22,6 +22,8 @@ export function addSignatureField(
   sigRef: PdfRef,
   fieldName: string | undefined,
   placement: FieldPlacement = {},
+  /** The field's /Lock (FieldMDP), an indirect signature field lock dictionary. */
+  lock?: PdfRef,
 ): string {
   const catalogRef = reader.catalogRef();
   const catalog = reader.catalog();
@@ -57,7 +59,9 @@ export function addSignatureField(
         vi: `Đã có trường tên "${fieldName}" và đó không phải trường chữ ký còn trống; hãy chọn tên khác.`,
       });
     }
-    writer.set(existing, dict.clone().set('V', sigRef));
+    const filled = dict.clone().set('V', sigRef);
+    if (lock) filled.set('Lock', lock);
+    writer.set(existing, filled);
     ensureSigFlags();
     flush();
     return fieldName;
@@ -85,6 +89,7 @@ export function addSignatureField(
     .set('Rect', rect)
     .set('P', pageRef)
     .set('AP', new PdfDict().set('N', ap));
+  if (lock) widget.set('Lock', lock);
   const widgetRef = writer.add(widget);
 
   fields.push(widgetRef);

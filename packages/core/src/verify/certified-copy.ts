@@ -1,4 +1,4 @@
-import { PdfReader, readXmp, xmpProperty } from '../pdf/index.js';
+import { formFields, PdfDict, PdfReader, readXmp, xmpProperty } from '../pdf/index.js';
 import { CERT_BOOK_XMP_PROPERTY, CERT_NUMBER_XMP_PROPERTY, CERTIFIED_COPY_XMP } from '../workflow/certified-copy-metadata.js';
 import type { CertifiedCopyReport, ResultCodeReport, SignatureReport } from './report.js';
 
@@ -43,5 +43,32 @@ export function certifiedCopyReport(pdf: Uint8Array, reader: PdfReader, signatur
     officer,
     agency,
     complete: code !== null && officer !== null && agency !== null && officer < agency && resultCode!.signedBy.includes(officer) && resultCode!.signedBy.includes(agency),
+    locked: lockedAfter(reader, signatures, agency),
   };
+}
+
+/**
+ * Certified, and closed by a P=1 certification or by the agency's FieldMDP
+ * lock with P=1 (the P in the field's /Lock, or in the FieldMDP
+ * /TransformParams where Acrobat writes it), every signature intact.
+ */
+function lockedAfter(reader: PdfReader, signatures: readonly SignatureReport[], agency: number | null): boolean {
+  const docMdp = signatures.find((s) => s.certification)?.certification?.docMdp;
+  if (docMdp === undefined || !signatures.every((s) => s.integrity === 'ok')) return false;
+  if (docMdp === 1) return true;
+  const field = agency === null ? undefined : signatures.find((s) => s.index === agency)?.field;
+  if (field === undefined) return false;
+  try {
+    const f = formFields(reader).find((x) => x.name === field && x.type === 'Sig');
+    const sig = f && reader.resolve(f.dict.get('V'));
+    if (!f || !(sig instanceof PdfDict)) return false;
+    const refs = reader.resolve(sig.get('Reference'));
+    const fieldMdp = (Array.isArray(refs) ? refs.slice(0, 16) : []).map((r) => reader.resolve(r)).find((r): r is PdfDict => r instanceof PdfDict && r.getName('TransformMethod') === 'FieldMDP');
+    if (!fieldMdp) return false;
+    const params = reader.resolve(fieldMdp.get('TransformParams'));
+    const lock = reader.resolve(f.dict.get('Lock'));
+    return (params instanceof PdfDict && params.getNumber('P') === 1) || (lock instanceof PdfDict && lock.getNumber('P') === 1);
+  } catch {
+    return false;
+  }
 }

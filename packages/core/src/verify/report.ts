@@ -22,8 +22,12 @@ export type SubIndication =
 export interface Finding {
   code: string;
   severity: 'error' | 'warning' | 'info';
+  /** What was found and, for a broken signature, what to do (English). */
   message: string;
+  /** The same in Vietnamese. */
   messageVi: string;
+  /** The code of the error behind the finding, when there is one (SIGNATURE_UNREADABLE: e.g. CMS_MALFORMED, PDF_MALFORMED). */
+  cause?: string;
 }
 
 export interface SignerReport {
@@ -143,6 +147,13 @@ export interface CertifiedCopyReport {
   agency: number | null;
   /** Number, book and result code signed by the officer and then by the agency. */
   complete: boolean;
+  /**
+   * Closed to further signatures: the document is certified (/Perms
+   * /DocMDP) and either the certification permits no changes (P=1) or the
+   * agency's signature carries a FieldMDP lock with P=1; and every
+   * signature is intact. Only DSS and document timestamps may follow.
+   */
+  locked: boolean;
 }
 
 export interface VerificationReport {

@@ -11,7 +11,9 @@
  * 4. draw a QR code of the result code (or a verification URL) by the
  *    statement, and record number and book in XMP, before any signature;
  * 5. the officer signs (personal layout, result code in XMP and /Info under
- *    the signature); 6. the agency seals over the officer's signature;
+ *    the signature), certifying the copy (DocMDP P=2); 6. the agency seals
+ *    over the officer's signature, locking the copy (FieldMDP, all fields,
+ *    P=1: only DSS and document timestamps after it; see `lockAfterSeal`);
  * 7. optionally extend to B-LT / B-LTA;
  * 8. confirm the numbers.
  *
@@ -95,6 +97,18 @@ export interface CertifyCopyOptions {
   level?: PadesLevel;
   timestamper?: Timestamper;
   validation?: CollectValidationOptions;
+  /**
+   * Close the copy once the agency has sealed it (default true): the
+   * officer's signature is a certification signature with DocMDP P=2 (form
+   * filling and signing, so the agency can still seal), and the agency's
+   * signature locks every field with a FieldMDP lock carrying P=1, so that
+   * after the seal nothing but long-term validation data (DSS) and document
+   * timestamps may be added: B-LT / B-LTA extension still works, and any
+   * other later signature is refused by kyso and shown as breaking the copy
+   * by viewers. `false`: two plain approval signatures, neither certified
+   * nor locked, for agencies that add more signatures to the copy later.
+   */
+  lockAfterSeal?: boolean;
 }
 
 export interface CertifiedCopyRecord {
@@ -250,7 +264,9 @@ async function makeCopy(unsigned: Uint8Array, cert: IssuedCertNumber, resultCode
   const tsa = levelled && options.timestamper ? { timestamper: options.timestamper } : {};
   const officer = options.officer;
   const officerField = officer.fieldName ?? 'CanBoChungThuc';
+  const closed = options.lockAfterSeal !== false;
   const byOfficer = await signPdf(prepared, {
+    ...(closed ? { certify: { permissions: 2 as const } } : {}),
     signer: officer.signer,
     fieldName: officerField,
     reason: officer.reason ?? 'Chứng thực bản sao đúng với bản chính',
@@ -271,6 +287,7 @@ async function makeCopy(unsigned: Uint8Array, cert: IssuedCertNumber, resultCode
   let pdf = await signPdf(byOfficer, {
     signer: seal.signer,
     fieldName: agencyField,
+    ...(closed ? { lock: { action: 'All' as const, permissions: 1 as const } } : {}),
     ...(seal.reason ? { reason: seal.reason } : {}),
     ...(seal.location ? { location: seal.location } : {}),
     signingTime: signedAt,

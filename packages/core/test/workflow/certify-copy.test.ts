@@ -95,7 +95,7 @@ describe('certifyCopy', () => {
     const report = await verifyPdf(pdf, { trustStore: TrustStore.fromPem(root) });
     expect(report.verdict, JSON.stringify(report.findings)).toBe('valid');
     expect(report.resultCode).toMatchObject({ value: record.resultCode, signedBy: [1, 2] });
-    expect(report.certifiedCopy).toEqual({ certificationNumber: 1, book: '02/2024-SCTĐT/BS', resultCode: record.resultCode, signedBy: [1, 2], officer: 1, agency: 2, complete: true });
+    expect(report.certifiedCopy).toEqual({ certificationNumber: 1, book: '02/2024-SCTĐT/BS', resultCode: record.resultCode, signedBy: [1, 2], officer: 1, agency: 2, complete: true, locked: true });
     expect(report.signatures.map((s) => s.signer?.kind)).toEqual(['personal', 'organisation']);
 
     // Confirmed in the ledger; the same request key gives the same numbers again.

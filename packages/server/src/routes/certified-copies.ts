@@ -15,6 +15,7 @@ interface CopyQuery {
   caseCode?: string;
   level?: PadesLevel;
   resultSuffix?: string;
+  lockAfterSeal?: boolean;
 }
 
 /**
@@ -44,6 +45,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
             caseCode: { type: 'string', maxLength: 64 },
             level: { type: 'string', enum: [...LEVELS] },
             resultSuffix: { type: 'string', maxLength: 64, description: 'Result code suffix template, default {ddmmyyyy}' },
+            lockAfterSeal: { type: 'boolean', description: "Default true: the officer certifies (DocMDP P=2) and the seal locks the copy (FieldMDP P=1; only DSS and document timestamps after it). false: leave the copy open for more signatures" },
           },
           additionalProperties: false,
         },
@@ -81,6 +83,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
             agencySeal: { signer: seal.signer, ...(seal.image ? { image: seal.image } : {}) },
             ...(q.caseCode ? { caseCode: q.caseCode } : {}),
             ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
+            ...(q.lockAfterSeal === false ? { lockAfterSeal: false } : {}),
             ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
           }),
         );

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedParts } from '../pool/tasks.js';
 import { countSignature } from '../metrics.js';
-import { isKysoError, KysoError, parseResultCode, PdfReader, type IssuedResultCode, type PadesLevel } from '@kyso/core';
+import { isKysoError, KysoError, parseLockSpec, parseResultCode, PdfReader, type FieldLockOptions, type IssuedResultCode, type MdpPermission, type PadesLevel } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
 import { sha256Hex } from '../audit.js';
 import { errors, HttpError } from '../errors.js';
@@ -29,9 +29,28 @@ interface SignOptions {
   owner?: string;
   resultType?: string;
   resultSuffix?: string;
+  certify?: MdpPermission;
+  lock?: string;
+  lockPermissions?: MdpPermission;
 }
 
-const OPTION_NAMES: readonly string[] = ['identity', 'level', 'reason', 'location', 'field', 'resultCode', 'allocateResultCode', 'owner', 'resultType', 'resultSuffix'] satisfies (keyof SignOptions)[];
+const OPTION_NAMES: readonly string[] = ['identity', 'level', 'reason', 'location', 'field', 'resultCode', 'allocateResultCode', 'owner', 'resultType', 'resultSuffix', 'certify', 'lock', 'lockPermissions'] satisfies (keyof SignOptions)[];
+
+/** JSON-schema properties of the certification and field-lock options, shared with /v1/sign/prepare. */
+export const MDP_PROPERTIES = {
+  certify: { type: 'integer', enum: [1, 2, 3], description: 'Certification signature (DocMDP), first signature only: 1 no changes, 2 form filling and signing, 3 also annotations' },
+  lock: { type: 'string', minLength: 3, maxLength: 2000, description: 'Lock form fields after this signature (FieldMDP): all, include:<a>,<b> or exclude:<a>,<b>' },
+  lockPermissions: { type: 'integer', enum: [1, 2, 3], description: 'With lock (PDF 2.0): 1 nothing but DSS and document timestamps after this signature; 2, 3 as certify' },
+} as const;
+
+/** certify, lock and lockPermissions as signPdf's options; a malformed lock is SIGN_OPTIONS_INVALID (400). */
+export function mdpOptions(o: { certify?: MdpPermission; lock?: string; lockPermissions?: MdpPermission }): { certify?: { permissions: MdpPermission }; lock?: FieldLockOptions } {
+  if (o.lockPermissions !== undefined && o.lock === undefined) throw invalid('lockPermissions goes only with lock.', 'lockPermissions chỉ dùng cùng lock.');
+  return {
+    ...(o.certify !== undefined ? { certify: { permissions: o.certify } } : {}),
+    ...(o.lock !== undefined ? { lock: parseLockSpec(o.lock, o.lockPermissions) } : {}),
+  };
+}
 
 /** The options that may also come as X-Kyso-* headers (percent-encoded UTF-8). */
 const HEADER_OPTIONS: readonly [keyof SignOptions, string][] = [
@@ -235,7 +254,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
       schema: {
         summary: 'Ký một tệp PDF / sign a PDF (PAdES)',
         description:
-          'The body is the PDF (Content-Type: application/pdf), or multipart/form-data with the PDF as the one file part `file` and the options as text fields of the same names as the query parameters. Options in the query string, in X-Kyso-* headers (percent-encoded UTF-8) or form fields; an option given twice is refused. `allocateResultCode=true` with `owner` and `resultType` (and `resultSuffix`) allocates a result code as /v1/codes/result does and writes it under the signature: Idempotency-Key is then required (a retry gets the same code), the code is confirmed once signed and voided if signing fails. The answer is the signed PDF with X-Kyso-Field, X-Kyso-Audit-Id and (with a result code) X-Kyso-Result-Code.',
+          'The body is the PDF (Content-Type: application/pdf), or multipart/form-data with the PDF as the one file part `file` and the options as text fields of the same names as the query parameters. Options in the query string, in X-Kyso-* headers (percent-encoded UTF-8) or form fields; an option given twice is refused. `certify` (1, 2 or 3) makes a certification signature (DocMDP; refused with 409 SIGN_CERTIFY_NOT_FIRST on a signed document); `lock` (`all`, `include:a,b`, `exclude:a,b`, with `lockPermissions`) locks form fields after the signature (FieldMDP); signing a locked field is 409 SIGN_FIELD_LOCKED, signing after a lock or certification with permission 1 is 409 SIGN_NOT_PERMITTED. `allocateResultCode=true` with `owner` and `resultType` (and `resultSuffix`) allocates a result code as /v1/codes/result does and writes it under the signature: Idempotency-Key is then required (a retry gets the same code), the code is confirmed once signed and voided if signing fails. The answer is the signed PDF with X-Kyso-Field, X-Kyso-Audit-Id and (with a result code) X-Kyso-Result-Code.',
         tags: ['sign'],
         security: bearer,
         querystring: {
@@ -251,6 +270,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             owner: { type: 'string', minLength: 1, maxLength: 64, description: 'With allocateResultCode: CCCD number or agency code of the owner' },
             resultType: { type: 'string', minLength: 1, maxLength: 64, description: 'With allocateResultCode: result type Gxx.nnnnnn' },
             resultSuffix: { type: 'string', maxLength: 100, description: "With allocateResultCode: suffix (số ký hiệu); default the type's template (G15.000021: the date), empty for none" },
+            ...MDP_PROPERTIES,
           },
           additionalProperties: false,
         },
@@ -289,6 +309,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
       if (!form.pdf) throw invalid('The form has no file part named "file" (the PDF).', 'Biểu mẫu không có phần tệp "file" (tệp PDF).');
       pdf = pdfBody(form.pdf);
     } else pdf = pdfBody(req.body);
+    const mdp = mdpOptions(o);
     const level = o.level ?? 'B-B';
     if (level !== 'B-B' && !ctx.config.tsa) throw new HttpError(400, 'LEVEL_NEEDS_TSA', `Level ${level} needs a timestamp authority, and none is configured.`, `Mức ${level} cần máy chủ cấp dấu thời gian, nhưng chưa được cấu hình.`);
     let resultCode = o.resultCode;
@@ -329,6 +350,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
               ...(o.location ? { location: o.location } : {}),
               ...(o.field ? { fieldName: o.field } : {}),
               ...(resultCode ? { resultCode } : {}),
+              ...mdp,
             },
             req.kyso,
           ),

@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { CmsSignerTemplate, embedSignature, isKysoError, parseResultCode, preparePdf, type DigestAlgorithm, type PreparedPdf } from '@kyso/core';
+import { CmsSignerTemplate, embedSignature, isKysoError, parseResultCode, preparePdf, type DigestAlgorithm, type MdpPermission, type PreparedPdf } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
 import { HttpError } from '../errors.js';
 import { externalSigner } from '../two-step/external-signer.js';
 import { checkSignatureValue } from '../two-step/signature-check.js';
 import type { ExternalScheme, SignSessionRecord } from '../two-step/sign-session.js';
 import { bearer, errorResponses } from './schemas.js';
-import { pdfBody } from './sign.js';
+import { MDP_PROPERTIES, mdpOptions, pdfBody } from './sign.js';
 
 const DIGESTS = ['SHA-256', 'SHA-384', 'SHA-512'] as const;
 const SCHEMES = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'ECDSA'] as const;
@@ -30,6 +30,9 @@ interface PrepareBody {
   location?: string;
   field?: string;
   resultCode?: string;
+  certify?: MdpPermission;
+  lock?: string;
+  lockPermissions?: MdpPermission;
 }
 
 interface CompleteBody {
@@ -73,7 +76,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
       schema: {
         summary: 'Chuẩn bị ký hai bước / prepare a two-step signature (key held by the client)',
         description:
-          'For a key the server does not hold (an officer USB token in a browser or desktop client). Lays the PDF out and keeps it server-side; answers the DER of the CMS signed attributes (toBeSigned) and its hash (digest, for raw token mechanisms). Sign it and POST the value to /v1/sign/complete before expiresAt.',
+          'For a key the server does not hold (an officer USB token in a browser or desktop client). Lays the PDF out and keeps it server-side; answers the DER of the CMS signed attributes (toBeSigned) and its hash (digest, for raw token mechanisms). `certify`, `lock` and `lockPermissions` as on /v1/sign. Sign it and POST the value to /v1/sign/complete before expiresAt.',
         tags: ['sign'],
         security: bearer,
         body: {
@@ -88,6 +91,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
             location: { type: 'string', maxLength: 200 },
             field: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^.]+$' },
             resultCode: { type: 'string', minLength: 1, maxLength: 200 },
+            ...MDP_PROPERTIES,
           },
           additionalProperties: false,
         },
@@ -117,6 +121,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
         parseResultCode(b.resultCode); // CODE_INVALID → 400
         req.kyso.code = b.resultCode;
       }
+      const mdp = mdpOptions(b);
       const digest = b.digest ?? 'SHA-256';
       let template: CmsSignerTemplate;
       try {
@@ -134,6 +139,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
           ...(b.location ? { location: b.location } : {}),
           ...(b.field ? { fieldName: b.field } : {}),
           ...(b.resultCode ? { resultCode: b.resultCode } : {}),
+          ...mdp,
         });
         return { prepared: p, attrs: template.signedAttributes(p.documentDigest) };
       });
