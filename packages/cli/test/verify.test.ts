@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,6 +92,50 @@ describe('kyso verify', () => {
     const sigs = pdfsig(out);
     expect(sigs).toHaveLength(1);
     expect(sigs[0]!.totalDocumentSigned).toBe(true);
+  });
+
+  it('a file re-saved whole after signing (qpdf): exit 1, the broken signature\'s row with field, signer, time and what to do', () => {
+    const file = join(dir, 'resaved.pdf');
+    execFileSync('qpdf', [once, file]);
+    const vi = kyso(['verify', file, '--trust', root]);
+    expect(vi.status, vi.stderr).toBe(1);
+    expect(vi.stdout).toContain('Chữ ký #1 «Signature1»: Không hợp lệ');
+    expect(vi.stdout).toContain('Người ký: Nguyễn Văn Ánh');
+    expect(vi.stdout).toMatch(/Thời gian ký: \d{4}-\d{2}-\d{2}T[\d:]+\+07:00/);
+    expect(vi.stdout).toMatch(/tệp đã bị thay đổi hoặc được lưu lại sau khi ký, nên phiên bản đã ký không có trong tệp này\. Hãy đề nghị người gửi cung cấp tệp gốc đã ký\./);
+    expect(vi.stdout).not.toMatch(/chưa được ký số/);
+    const en = kyso(['verify', file, '--trust', root, '--lang', 'en']);
+    expect(en.stdout).toContain('Signature #1 «Signature1»: Invalid');
+    expect(en.stdout).toContain('Signer: Nguyễn Văn Ánh');
+    expect(en.stdout).toMatch(/the file was changed or re-saved after signing, so the signed version is not in this file\. Ask the sender for the original signed file\./);
+    const json = kyso(['verify', file, '--trust', root, '--json']);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.verdict).toBe('invalid');
+    expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('NOT_SIGNED');
+    expect(report.signatures).toHaveLength(1);
+    const s = report.signatures[0];
+    expect(s).toMatchObject({ field: 'Signature1', integrity: 'broken', format: 'malformed', indication: 'TOTAL_FAILED' });
+    expect(s.signer.commonName).toBe('Nguyễn Văn Ánh');
+    expect(s.claimedSigningTime).toMatch(/^\d{4}-/);
+    expect(s.findings.map((f: { code: string }) => f.code)).toEqual(['BYTERANGE_OUT_OF_FILE']);
+    // There is no signed revision in the file to extract.
+    const x = kyso(['verify', file, '--trust', root, '--extract', '1', '-o', join(dir, 'x.pdf')]);
+    expect(x.status).not.toBe(0);
+    expect(x.stderr).toMatch(/no usable byte range to extract: .*lưu lại sau khi ký/);
+  });
+
+  it('a signed file cut short after signing: exit 1 with the signature\'s row, not "not signed" or unreadable', () => {
+    const bytes = readFileSync(once);
+    const file = join(dir, 'cut.pdf');
+    writeFileSync(file, bytes.subarray(0, bytes.length - 10));
+    const r = kyso(['verify', file, '--trust', root, '--json']);
+    expect(r.status, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.findings.map((f: { code: string }) => f.code)).not.toContain('NOT_SIGNED');
+    expect(report.signatures).toHaveLength(1);
+    expect(report.signatures[0].signer.commonName).toBe('Nguyễn Văn Ánh');
+    expect(report.signatures[0].findings.map((f: { code: string }) => f.code)).toContain('BYTERANGE_OUT_OF_FILE');
   });
 
   it('a real BCY-signed document is valid offline under the default policy', () => {

@@ -61,7 +61,11 @@ export function registerVerify(program: Command): void {
         const n = Number(opts.extract);
         const sig = report.signatures[n - 1];
         if (!Number.isInteger(n) || !sig) throw new CliError(`there is no signature #${opts.extract} (the file has ${report.signatures.length})`);
-        if (sig.signedLength === null || sig.format !== 'ok') throw new CliError(`signature #${n} has no usable byte range to extract`);
+        if (sig.signedLength === null || sig.format !== 'ok' || sig.signedLength > pdf.length) {
+          // Say why: a file re-saved or cut short after signing does not hold the signed version.
+          const why = sig.findings.find((f) => f.severity === 'error');
+          throw new CliError(`signature #${n} has no usable byte range to extract${why ? `: ${lang === 'vi' ? why.messageVi : why.message}` : ''}`);
+        }
         await writeFile(opts.output!, pdf.subarray(0, sig.signedLength));
         process.stderr.write(`${lang === 'vi' ? 'Đã ghi phiên bản được ký bởi chữ ký' : 'Wrote the revision signed by signature'} #${n}: ${opts.output}\n`);
       }

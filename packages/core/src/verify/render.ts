@@ -67,14 +67,24 @@ function renderSignature(s: SignatureReport, lang: Lang): string[] {
   const title = s.kind === 'timestamp' ? (vi ? 'Dấu thời gian tài liệu' : 'Document timestamp') : vi ? 'Chữ ký' : 'Signature';
   const ind = T.indication[s.indication][lang];
   const sub = s.subIndication ? ` (${T.sub[s.subIndication][lang]})` : '';
-  out.push(`${title} #${s.index} «${s.field}»: ${ind}${sub}`);
+  out.push(`${title} #${s.index} «${s.field || '?'}»: ${ind}${sub}`);
   if (s.signer) {
     out.push(`  ${vi ? 'Người ký' : 'Signer'}: ${s.signer.commonName ?? '?'}${s.signer.kind ? ` (${s.signer.kind === 'organisation' ? (vi ? 'tổ chức' : 'organisation') : vi ? 'cá nhân' : 'personal'})` : ''}`);
     const agency = [...s.signer.organizationalUnits].reverse().concat(s.signer.organization ? [s.signer.organization] : []);
     if (agency.length) out.push(`  ${vi ? 'Cơ quan' : 'Agency'}: ${agency.join(', ')}`);
     if (s.signer.email) out.push(`  Email: ${s.signer.email}`);
   }
-  if (s.signingTime) out.push(`  ${vi ? 'Thời gian ký' : 'Signing time'}: ${vietnamTime(s.signingTime)}${s.timestamp && s.timestamp.integrity === 'ok' ? (vi ? ' (có dấu thời gian)' : ' (timestamped)') : vi ? ' (theo máy người ký)' : ' (claimed by the signer)'}`);
+  const timestamped = s.timestamp !== null && s.timestamp.integrity === 'ok' && s.signingTime === s.timestamp.time;
+  if (s.signingTime) out.push(`  ${vi ? 'Thời gian ký' : 'Signing time'}: ${vietnamTime(s.signingTime)}${timestamped ? (vi ? ' (có dấu thời gian)' : ' (timestamped)') : vi ? ' (theo máy người ký)' : ' (claimed by the signer)'}`);
+  if (timestamped && s.claimedSigningTime && s.claimedSigningTime !== s.signingTime) {
+    out.push(`  ${vi ? 'Thời gian theo máy người ký' : "Signer's clock"}: ${vietnamTime(s.claimedSigningTime)}`);
+  }
+  if (s.kind === 'signature' && s.timestamp) {
+    const t = s.timestamp;
+    const when = t.time ? vietnamTime(t.time) : '?';
+    const state = t.integrity !== 'ok' ? (vi ? ' (KHÔNG HỢP LỆ)' : ' (DOES NOT VERIFY)') : t.chain?.trusted ? '' : vi ? ' (máy chủ không được tin cậy)' : ' (TSA not trusted)';
+    out.push(`  ${vi ? 'Dấu thời gian' : 'Timestamp'}: ${when}${t.tsa ? `, ${vi ? 'máy chủ' : 'TSA'} «${t.tsa}»` : ''}${state}`);
+  }
   out.push(`  ${vi ? 'Toàn vẹn' : 'Integrity'}: ${s.integrity === 'ok' ? (vi ? 'nội dung đã ký không bị thay đổi' : 'signed content unchanged') : vi ? 'HỎNG' : 'BROKEN'}${s.coversWholeDocument ? (vi ? ', bao phủ toàn bộ tài liệu' : ', covers the whole document') : ''}`);
   out.push(`  ${vi ? 'Chứng thư số' : 'Certificate'}: ${s.chain.trusted ? `${vi ? 'tin cậy, gốc' : 'trusted, root'} «${s.chain.anchor}»` : vi ? 'không tin cậy theo chính sách đã chọn' : 'not trusted under the chosen policy'}`);
   for (const p of s.chain.problems) out.push(`    - ${vi ? p.messageVi : p.message}`);
@@ -83,7 +93,10 @@ function renderSignature(s: SignatureReport, lang: Lang): string[] {
   if (s.modification !== 'none') {
     out.push(`  ${vi ? 'Thay đổi sau khi ký' : 'Changes after signing'}: ${s.modification === 'allowed' ? (vi ? 'nội dung đã ký không đổi, các thay đổi sau nằm trong phạm vi cho phép' : 'signed content unchanged; later changes are permitted ones') : vi ? 'CÓ THAY ĐỔI ĐÁNG NGỜ' : 'SUSPICIOUS CHANGES'}`);
   }
-  for (const f of s.findings) out.push(`    ${f.severity === 'error' ? '✗' : '•'} ${vi ? f.messageVi : f.message}`);
+  // Errors first: for a broken signature, what happened and what to do.
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const findings = [...s.findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
+  for (const f of findings) out.push(`    ${f.severity === 'error' ? '✗' : '•'} ${vi ? f.messageVi : f.message}`);
   return out;
 }
 

@@ -27,6 +27,7 @@ button,.btn{font:inherit;padding:8px 14px;border-radius:6px;border:1px solid var
 dl{display:grid;grid-template-columns:minmax(120px,34%) 1fr;gap:4px 12px;margin:8px 0 0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 ul.findings{margin:8px 0 0;padding-left:20px;color:var(--muted)}
+ul.findings li.error{color:var(--bad);font-weight:600}
 #status{color:var(--muted);min-height:1.5em}
 footer{max-width:860px;margin:0 auto;padding:8px 16px 24px;font-size:.9rem;color:var(--muted)}
 @media (max-width:520px){dl{grid-template-columns:1fr}dt{margin-top:6px}}
@@ -47,12 +48,12 @@ var T={
   valid:'Hợp lệ: mọi chữ ký đều hợp lệ và tài liệu không bị sửa đổi sau khi ký',indeterminate:'Chưa xác định: cần kiểm tra thêm (xem chi tiết từng chữ ký)',invalid:'Không hợp lệ',
   sig:'Chữ ký',ts:'Dấu thời gian tài liệu',signer:'Người ký',org:'Cơ quan',time:'Thời gian ký',trust:'Tin cậy',trusted:'Có, theo chính sách',untrusted:'Không',
   tstamp:'Dấu thời gian',none:'Không có',rev:'Thu hồi',mod:'Sửa đổi sau khi ký',code:'Mã kết quả',integrity:'Toàn vẹn',intact:'Nguyên vẹn',broken:'Bị thay đổi',
-  modv:{none:'Không có','allowed':'Có, được phép (ví dụ thêm chữ ký)','suspicious':'Có thay đổi đáng ngờ'},level:'Mức PAdES',file:'Tệp',error:'Không kiểm tra được tệp'},
+  modv:{none:'Không có','allowed':'Có, được phép (ví dụ thêm chữ ký)','suspicious':'Có thay đổi đáng ngờ'},level:'Mức PAdES',file:'Tệp',error:'Không kiểm tra được tệp',claimed:'Thời gian theo máy người ký',tsBad:'không hợp lệ',modUnknown:'Không xác định: phiên bản đã ký không có trong tệp'},
  en:{title:'Check the digital signatures of a PDF',drop:'Choose or drop a PDF file here',switchTo:'Tiếng Việt',checking:'Checking…',
   valid:'Valid: every signature is valid and the document was not changed after signing',indeterminate:'Indeterminate: needs further checks (see each signature)',invalid:'Invalid',
   sig:'Signature',ts:'Document timestamp',signer:'Signed by',org:'Agency',time:'Signing time',trust:'Trusted',trusted:'Yes, under policy',untrusted:'No',
   tstamp:'Timestamp',none:'None',rev:'Revocation',mod:'Changes after signing',code:'Result code',integrity:'Integrity',intact:'Intact',broken:'Changed',
-  modv:{none:'None','allowed':'Yes, allowed (e.g. further signatures)','suspicious':'Suspicious changes'},level:'PAdES level',file:'File',error:'The file could not be checked'}
+  modv:{none:'None','allowed':'Yes, allowed (e.g. further signatures)','suspicious':'Suspicious changes'},level:'PAdES level',file:'File',error:'The file could not be checked',claimed:"Signer's clock",tsBad:'does not verify',modUnknown:'Unknown: the signed version is not in this file'}
 };
 var lang=/(^|[?&])lang=en/.test(location.search)?'en':'vi';
 var last=null,lastFile=null;
@@ -69,22 +70,26 @@ function render(r){
  var bad=(r.modifications||[]).filter(function(m){return m.verdict==='suspicious'});
  if(bad.length){var ul=el('ul','findings changes');bad.forEach(function(m){ul.appendChild(el('li',null,(lang==='vi'?m.reasonVi:m.reason)+(m.object!=null?' [obj '+m.object+']':'')))});out.appendChild(ul)}
  (r.signatures||[]).forEach(function(s){
-  var c=el('section','card '+sigClass(s));c.appendChild(el('h2',null,(s.kind==='timestamp'?t.ts:t.sig)+' #'+s.index+(s.field?' — '+s.field:'')));
+  var c=el('section','card '+sigClass(s));c.appendChild(el('h2',null,(s.kind==='timestamp'?t.ts:t.sig)+' #'+s.index+' — '+(s.field||'?')));
+  // A broken signature says first what happened and what to do.
+  var errs=(s.findings||[]).filter(function(f){return f.severity==='error'}),rest=(s.findings||[]).filter(function(f){return f.severity!=='error'});
+  if(s.indication==='TOTAL_FAILED'&&errs.length){c.appendChild(list(errs));errs=[]}
   var dl=el('dl');var g=s.signer||{};
   row(dl,t.signer,g.commonName);
   row(dl,t.org,[].concat(g.organizationalUnits||[]).concat(g.organization?[g.organization]:[]).join(', ')||null);
   row(dl,t.time,fmt(s.signingTime));
+  if(s.claimedSigningTime&&s.claimedSigningTime!==s.signingTime)row(dl,t.claimed,fmt(s.claimedSigningTime));
   row(dl,t.integrity,s.integrity==='ok'?t.intact:t.broken);
   row(dl,t.trust,s.chain&&s.chain.trusted?t.trusted+' '+(s.chain.policy||r.policy).toUpperCase()+(s.chain.anchor?' ('+s.chain.anchor+')':''):t.untrusted);
-  row(dl,t.tstamp,s.timestamp?fmt(s.timestamp.time)+(s.timestamp.tsa?' — '+s.timestamp.tsa:''):t.none);
+  row(dl,t.tstamp,s.timestamp?(fmt(s.timestamp.time)||'?')+(s.timestamp.tsa?' — '+s.timestamp.tsa:'')+(s.timestamp.integrity!=='ok'?' ('+t.tsBad+')':''):t.none);
   row(dl,t.rev,s.revocation?(lang==='vi'?(s.revocation.noteVi||s.revocation.status):(s.revocation.note||s.revocation.status)):null);
-  row(dl,t.mod,t.modv[s.modification]||s.modification);
+  row(dl,t.mod,s.revision==null?t.modUnknown:(t.modv[s.modification]||s.modification));
   row(dl,t.level,s.padesLevel);
   if(r.resultCode&&r.resultCode.signedBy&&r.resultCode.signedBy.indexOf(s.index)>=0)row(dl,t.code,r.resultCode.value);
-  c.appendChild(dl);(s.findings||[]).length&&c.appendChild(list(s.findings));out.appendChild(c);
+  c.appendChild(dl);var more=errs.concat(rest);more.length&&c.appendChild(list(more));out.appendChild(c);
  });
 }
-function list(fs){var ul=el('ul','findings');fs.forEach(function(f){ul.appendChild(el('li',null,lang==='vi'?(f.messageVi||f.message):f.message))});return ul}
+function list(fs){var rank={error:0,warning:1,info:2},ul=el('ul','findings');fs.slice().sort(function(a,b){return (rank[a.severity]||0)-(rank[b.severity]||0)}).forEach(function(f){ul.appendChild(el('li',f.severity==='error'?'error':null,lang==='vi'?(f.messageVi||f.message):f.message))});return ul}
 function check(file){
  lastFile=file;var t=T[lang];$('status').textContent=t.checking+' '+file.name;$('result').textContent='';
  fetch('v1/verify?lang='+lang,{method:'POST',headers:{'content-type':'application/pdf'},body:file}).then(function(res){

@@ -16,7 +16,11 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): 
       config: { audit: 'verify', operation: 'verify', pdfBody: true, limited: true },
       schema: {
         summary: 'Kiểm tra chữ ký số / verify the signatures of a PDF',
-        description: 'The body is the PDF. The answer is the report of `kyso verify --json` (or its text with format=text). Public unless publicVerify is off.',
+        description:
+          'The body is the PDF. The answer is the report of `kyso verify --json` (or its text with format=text). Public unless publicVerify is off. ' +
+          'Every signature is a row of `signatures`, a broken one too (a file re-saved or cut short after signing: finding BYTERANGE_OUT_OF_FILE; ' +
+          'a /ByteRange gap that is not /Contents: CONTENTS_NOT_IN_GAP; an unreadable signature value: SIGNATURE_UNREADABLE), with its signer, time and a message in English and Vietnamese; ' +
+          'NOT_SIGNED means no signature field has a value.',
         tags: ['verify'],
         querystring: {
           type: 'object',
