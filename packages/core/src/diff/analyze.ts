@@ -89,8 +89,7 @@ export class ModificationAnalyzer {
       const br = sig.get('ByteRange');
       if (!Array.isArray(br) || br.length !== 4 || !br.every((x) => typeof x === 'number')) continue;
       const [from, to] = [br[1] as number, br[2] as number];
-      // Only a gap that is a hex string is a signature's hole; a malformed range is reported by format checks instead.
-      if (to > from && to <= this.bytes.length && this.bytes[from] === 0x3c && this.bytes[to - 1] === 0x3e) out.push([from, to]);
+      if (to > from && to <= this.bytes.length) out.push([from, to]);
     }
     this.gapList = out;
     return out;
@@ -111,7 +110,7 @@ export class ModificationAnalyzer {
     this.scanner ??= new ReferenceScanner(this.bytes, this.current);
     const refsBefore = new ReferenceIndex(this.scanner, before, revisions[r - 1]!.endOffset);
     const refsAfter = new ReferenceIndex(this.scanner, after, revisions[r]!.endOffset);
-    refsAfter.prepare([...delta.added, ...delta.changed, ...delta.deleted]);
+    refsAfter.prepare([...delta.added, ...delta.changed, ...delta.deleted, ...delta.rewritten]);
     const locks = this.permissions.locks.filter((l) => l.revision < r);
     const intact = this.options.signatureIntact ?? (() => false);
     const ctx = new DiffContext(r, before, after, delta, refsBefore, refsAfter, levelAt(this.permissions, r), locks, intact);

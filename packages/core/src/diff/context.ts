@@ -41,6 +41,7 @@ export interface Refusal {
   en: string;
   vi: string;
   path?: string | null;
+  covers?: { page: number | null; rect: [number, number, number, number]; opaque: boolean };
 }
 
 export type Target = number | 'trailer';

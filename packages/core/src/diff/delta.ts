@@ -26,11 +26,17 @@ export interface RevisionDelta {
   deleted: Set<number>;
   /** Trailer keys whose value differs (bookkeeping keys excluded). */
   trailerKeys: string[];
+  /** The first /ID element (the document's identity) is the same in both trailers. */
+  sameFirstId: boolean;
   problems: XrefProblem[];
 }
 
-/** Trailer keys that only describe the cross-reference data itself. */
-const TRAILER_BOOKKEEPING = new Set(['Size', 'Prev', 'XRefStm', 'Type', 'W', 'Index', 'Length', 'Filter', 'DecodeParms']);
+/**
+ * Trailer keys that only describe the cross-reference data itself, and
+ * Acrobat's own bookkeeping (/DocChecksum, /AdditionalStreams), which no
+ * viewer draws from.
+ */
+const TRAILER_BOOKKEEPING = new Set(['Size', 'Prev', 'XRefStm', 'Type', 'W', 'Index', 'Length', 'Filter', 'DecodeParms', 'DocChecksum', 'AdditionalStreams']);
 
 export function revisionDelta(
   previous: Revision,
@@ -39,7 +45,8 @@ export function revisionDelta(
   after: PdfReader,
   gaps: readonly [number, number][],
 ): RevisionDelta {
-  const delta: RevisionDelta = { added: new Set(), changed: new Set(), rewritten: new Set(), deleted: new Set(), trailerKeys: [], problems: [] };
+  const ownStart = previous.endOffset;
+  const delta: RevisionDelta = { added: new Set(), changed: new Set(), rewritten: new Set(), deleted: new Set(), trailerKeys: [], sameFirstId: true, problems: [] };
   const nums = new Set<number>();
   for (const s of revision.sections) for (const n of s.numbers()) nums.add(n);
   // Objects kept in an object stream that this revision redefines read differently even though their entries did not change.
@@ -51,7 +58,6 @@ export function revisionDelta(
       if (stm instanceof PdfStream && stm.dict.getName('Type') === 'ObjStm') for (const k of reader.objectStream(n)?.offsets.keys() ?? []) nums.add(k);
     }
   }
-  const ownStart = previous.endOffset;
   for (const n of [...nums].sort((a, b) => a - b)) {
     if (n === 0) continue;
     const eb = before.entry(n);
@@ -63,7 +69,8 @@ export function revisionDelta(
       continue;
     }
     if (ea.type === 1) {
-      if (gaps.some(([a, b]) => ea.offset > a && ea.offset < b - 1)) {
+      // The unsigned hole of a signature made before this revision: whatever its bytes look like now, nothing there was signed.
+      if (gaps.some(([a, b]) => b <= ownStart && ea.offset > a && ea.offset < b - 1)) {
         delta.problems.push({ object: n, code: 'in-signature-gap', en: `Object ${n} is defined inside a signature's unsigned /Contents gap.`, vi: `Đối tượng ${n} được định nghĩa bên trong vùng /Contents không được ký của một chữ ký.` });
         continue;
       }
@@ -102,10 +109,9 @@ export function revisionDelta(
   const ta = after.trailer;
   for (const k of new Set([...tb.keys(), ...ta.keys()])) {
     if (TRAILER_BOOKKEEPING.has(k)) continue;
-    // The second /ID element changes with every revision by design; only the first identifies the document.
-    if (k === 'ID' && sameObject(firstId(before, tb.get(k)), firstId(after, ta.get(k)))) continue;
     if (!sameObject(tb.get(k), ta.get(k))) delta.trailerKeys.push(k);
   }
+  delta.sameFirstId = sameObject(firstId(before, tb.get('ID')), firstId(after, ta.get('ID')));
   delta.problems.push(...sectionProblems(previous, revision, after));
   return delta;
 }

@@ -50,7 +50,7 @@ export function judge(ctx: DiffContext): Modification[] {
   }
 
   for (const n of ctx.delta.rewritten) {
-    out.push({ revision: r, object: n, change: 'changed', verdict: 'allowed', category: 'rewritten-identical', rule: RULES.identicalRewrite.id, path: null, reason: `Object ${n} was written again without changes.`, reasonVi: `Đối tượng ${n} được ghi lại nhưng không thay đổi.` });
+    out.push({ revision: r, object: n, change: 'changed', verdict: 'allowed', category: 'rewritten-identical', rule: RULES.identicalRewrite.id, path: pathOf(ctx.refsAfter, n), reason: `Object ${n} was written again without changes.`, reasonVi: `Đối tượng ${n} được ghi lại nhưng không thay đổi.` });
   }
 
   const nums = [...new Set([...ctx.delta.added, ...ctx.delta.changed, ...ctx.delta.deleted])].sort((a, b) => a - b);
@@ -126,7 +126,8 @@ function judgeNew(ctx: DiffContext, n: number, pathOf: PathOf, permitted: (c: Cl
   }
   const path = v.kind === 'refused' && v.refusal.path !== undefined ? v.refusal.path : pathOf(ctx.refsAfter, n);
   const [en, vi] = v.kind === 'level' ? levelRefusal(v.rule) : v.kind === 'refused' ? [v.refusal.en, v.refusal.vi] : describe(ctx, n, 'added', path);
-  return [{ revision: r, object: n, change: 'added', verdict: 'suspicious', category: categoryOf(ctx.objectIn(ctx.after, n), ctx), rule: null, ...(v.kind === 'level' ? { refusedBy: v.rule.id } : v.kind === 'refused' ? { refusedBy: v.refusal.rule.id } : {}), path, reason: en, reasonVi: vi }];
+  const covers = v.kind === 'refused' ? v.refusal.covers : v.kind === 'level' ? ctx.clearances.get(n)?.find((c) => c.rule === v.rule)?.covers : undefined;
+  return [{ revision: r, object: n, change: 'added', verdict: 'suspicious', category: categoryOf(ctx.objectIn(ctx.after, n), ctx), rule: null, ...(v.kind === 'level' ? { refusedBy: v.rule.id } : v.kind === 'refused' ? { refusedBy: v.refusal.rule.id } : {}), path, reason: en, reasonVi: vi, ...(covers ? { covers } : {}) }];
 }
 
 function judgeChanged(ctx: DiffContext, n: number, pathOf: PathOf, permitted: (c: Clearance) => boolean, levelRefusal: (r: ModificationRule) => [string, string]): Modification[] {

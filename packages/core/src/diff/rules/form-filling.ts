@@ -4,7 +4,7 @@ import type { DiffContext } from '../context.js';
 import { annotationInk, annotationRect } from '../ink.js';
 import { RULES } from './table.js';
 import { clearOverwrittenAppearance } from './signature-fields.js';
-import { clearNewReachable, widgetRefs } from './walk.js';
+import { clearNewReachable, fieldPath, widgetRefs } from './walk.js';
 
 /** Entries of a field or its widget that filling it in changes. */
 const FILL_KEYS = new Set(['V', 'AS', 'AP', 'RV']);
@@ -33,8 +33,10 @@ export function formFillingRules(ctx: DiffContext): void {
       return b instanceof PdfDict && a instanceof PdfDict && !sameObject(b.get('AS'), a.get('AS'));
     });
     const targets = [...new Set([n, ...widgets.map((w) => w.num)])].filter((x) => ctx.delta.changed.has(x));
+    const path = fieldPath(ctx, n);
+    const pathOf = (t: number): string | null => (t === n ? path : null);
     const refuse = (en: string, vi: string): void => {
-      for (const t of targets) ctx.refuse(t, { rule: RULES.formFill, keys: 'all', en, vi, path: null });
+      for (const t of targets) ctx.refuse(t, { rule: RULES.formFill, keys: 'all', en, vi, path: pathOf(t) });
     };
     const locks = ctx.locksOn(old.name);
     if (locks.length > 0) {
@@ -51,14 +53,15 @@ export function formFillingRules(ctx: DiffContext): void {
       if (!(b instanceof PdfDict) || !(a instanceof PdfDict)) continue;
       const keys = changedKeys(b, a);
       if (keys.includes('Rect')) {
-        ctx.refuse(t, { rule: RULES.formFill, keys: ['Rect'], en: `The widget of the form field "${old.name}" was moved or resized: its new appearance draws outside the area that was signed.`, vi: `Ô của trường "${old.name}" bị di chuyển hoặc đổi kích thước: hình thể hiện mới vẽ ra ngoài vùng đã ký.`, path: null });
+        ctx.refuse(t, { rule: RULES.formFill, keys: ['Rect'], en: `The widget of the form field "${old.name}" was moved or resized: its new appearance draws outside the area that was signed.`, vi: `Ô của trường "${old.name}" bị di chuyển hoặc đổi kích thước: hình thể hiện mới vẽ ra ngoài vùng đã ký.`, path: pathOf(t) ? `${pathOf(t)}/Rect` : null });
       }
       const rect = annotationRect(a);
       const covers = rect ? { page: null, rect, opaque: annotationInk(ctx.after, a).opaque } : undefined;
-      ctx.clear(t, { rule: RULES.formFill, keys: keys.filter((k) => FILL_KEYS.has(k)), path: null, ...(covers ? { covers } : {}) });
-      clearNewReachable(ctx, a.get('AP'), () => RULES.formFill, null);
-      clearNewReachable(ctx, a.get('V'), () => RULES.formFill, null);
-      clearOverwrittenAppearance(ctx, t, a, RULES.formFill, null);
+      const p = pathOf(t);
+      ctx.clear(t, { rule: RULES.formFill, keys: keys.filter((k) => FILL_KEYS.has(k)), path: p, ...(covers ? { covers } : {}) });
+      clearNewReachable(ctx, a.get('AP'), () => RULES.formFill, p ? `${p}/AP` : null);
+      clearNewReachable(ctx, a.get('V'), () => RULES.formFill, p ? `${p}/V` : null);
+      clearOverwrittenAppearance(ctx, t, a, RULES.formFill, p);
     }
   }
 }

@@ -5,7 +5,7 @@ import { annotationInk, annotationRect, intersects, isInvisible, pageIndex, page
 import type { Edge } from '../references.js';
 import type { ModificationRule } from '../rule.js';
 import { RULES } from './table.js';
-import { asList, clearNewReachable, edge, isDocumentTimestamp, isSignatureDict, listDiff, widgetRefs } from './walk.js';
+import { asList, clearNewReachable, edge, fieldPath, isDocumentTimestamp, isSignatureDict, listDiff, widgetRefs } from './walk.js';
 
 /** Entries of an empty signature field that signing it fills in. */
 const FILL_KEYS = new Set(['V', 'AP', 'AS', 'Lock', 'SV', 'F', 'MK', 'DR', 'DA']);
@@ -77,6 +77,28 @@ function widgetPath(ctx: DiffContext, w: Placed): string | null {
   return pp && i >= 0 ? `${pp}/Annots[${i}]` : pp;
 }
 
+/** An existing object the widget's appearance draws with that this revision rewrote (fonts and images may only be read). */
+function rewrittenDependency(ctx: DiffContext, widget: PdfDict): number | null {
+  const seen = new Set<number>();
+  let found: number | null = null;
+  const visit = (o: PdfObject | undefined, depth: number): void => {
+    if (found !== null || o === undefined || depth > 12) return;
+    if (o instanceof PdfRef) {
+      if (seen.has(o.num)) return;
+      seen.add(o.num);
+      if (!ctx.isNew(o.num)) {
+        if (ctx.delta.changed.has(o.num)) found = o.num;
+        return;
+      }
+      visit(ctx.objectIn(ctx.after, o.num), depth + 1);
+    } else if (Array.isArray(o)) o.forEach((x) => visit(x, depth + 1));
+    else if (o instanceof PdfDict) for (const v of o.map.values()) visit(v, depth + 1);
+    else if (o instanceof PdfStream) visit(o.dict, depth + 1);
+  };
+  visit(widget.get('AP'), 0);
+  return found;
+}
+
 function newField(ctx: DiffContext, f: FormField): void {
   const fieldNum = f.ref!.num;
   const v = f.dict.get('V');
@@ -85,7 +107,8 @@ function newField(ctx: DiffContext, f: FormField): void {
   const timestamp = signed && isDocumentTimestamp(sig);
   const widgets = widgetRefs(ctx, f.ref!, f.dict).map((w) => place(ctx, w));
   const visible = widgets.filter((w) => w.draws);
-  const refuse = (en: string, vi: string): void => ctx.refuse(fieldNum, { rule: RULES.newField, keys: 'all', en, vi, path: widgets[0] ? widgetPath(ctx, widgets[0]) : null });
+  const fPath = fieldPath(ctx, fieldNum) ?? (widgets[0] ? widgetPath(ctx, widgets[0]) : null);
+  const refuse = (en: string, vi: string): void => ctx.refuse(fieldNum, { rule: RULES.newField, keys: 'all', en, vi, path: fPath });
 
   let rule: ModificationRule;
   if (v !== undefined && !signed) {
@@ -93,17 +116,24 @@ function newField(ctx: DiffContext, f: FormField): void {
   } else if (timestamp && visible.length === 0) {
     rule = RULES.timestampField;
   } else if (signed) {
-    if (!ctx.signatureIntact((v as PdfRef).num)) return refuse(`The signature in the new field "${f.name}" does not verify, so nothing vouches for what the field adds.`, `Chữ ký trong trường mới "${f.name}" không hợp lệ, nên không có gì bảo đảm cho nội dung trường này thêm vào.`);
+    // A broken signature vouches for nothing it draws (its own row reports it broken); an invisible field draws nothing to vouch for.
+    if (!ctx.signatureIntact((v as PdfRef).num) && visible.length > 0) return refuse(`The signature in the new field "${f.name}" does not verify, so nothing vouches for what the field adds.`, `Chữ ký trong trường mới "${f.name}" không hợp lệ, nên không có gì bảo đảm cho nội dung trường này thêm vào.`);
     if (visible.some((w) => !w.onPage)) return refuse(`The new signature field "${f.name}" draws a widget that is not on its page's /Annots.`, `Trường chữ ký mới "${f.name}" có ô hiển thị không nằm trong /Annots của trang.`);
     const hiding = visible.find((w) => hidesSignedContent(ctx, w));
     if (hiding) {
+      const covers = coversOf(ctx, hiding);
       return ctx.refuse(fieldNum, {
         rule: RULES.newField,
         keys: 'all',
-        path: widgetPath(ctx, hiding),
+        path: fPath,
+        ...(covers ? { covers } : {}),
         en: `The appearance of the new signature field "${f.name}" is opaque over signed text or images at [${hiding.rect?.map((x) => Math.round(x)).join(' ')}]: it can hide what was signed.`,
         vi: `Hình thể hiện của trường chữ ký mới "${f.name}" che kín chữ hoặc hình đã ký tại [${hiding.rect?.map((x) => Math.round(x)).join(' ')}]: có thể che giấu nội dung đã ký.`,
       });
+    }
+    const rewritten = widgets.map((w) => rewrittenDependency(ctx, w.dict)).find((x) => x !== null);
+    if (rewritten !== undefined && rewritten !== null) {
+      return refuse(`The appearance of the new signature field "${f.name}" uses object ${rewritten}, which the same update rewrites: a new field may only read existing objects.`, `Hình thể hiện của trường chữ ký mới "${f.name}" dùng đối tượng ${rewritten}, đối tượng này bị chính bản cập nhật ghi đè: trường mới chỉ được đọc các đối tượng có sẵn.`);
     }
     rule = RULES.newField;
   } else {
@@ -116,17 +146,18 @@ function newField(ctx: DiffContext, f: FormField): void {
 function accept(ctx: DiffContext, f: FormField, rule: ModificationRule, widgets: Placed[], sigRef: PdfRef | null, timestamp: boolean): void {
   const fieldNum = f.ref!.num;
   const first = widgets[0];
-  const path = first ? widgetPath(ctx, first) : null;
+  const path = fieldPath(ctx, fieldNum) ?? (first ? widgetPath(ctx, first) : null);
   ctx.acceptedFields.set(fieldNum, rule);
   ctx.clear(fieldNum, { rule, keys: 'all', path, ...(first && coversOf(ctx, first) ? { covers: coversOf(ctx, first)! } : {}) });
   const appearanceRule = timestamp || rule === RULES.timestampField ? RULES.timestampField : RULES.appearance;
   for (const w of widgets) {
     ctx.signatureWidgets.set(w.widget, rule);
+    const wPath = w.widget === fieldNum ? path : widgetPath(ctx, w);
     if (w.widget !== fieldNum) {
       const covers = coversOf(ctx, w);
-      ctx.clear(w.widget, { rule, keys: 'all', path: widgetPath(ctx, w), ...(covers ? { covers } : {}) });
+      ctx.clear(w.widget, { rule, keys: 'all', path: wPath, ...(covers ? { covers } : {}) });
     }
-    clearNewReachable(ctx, w.dict, (key) => (key === 'AP' ? appearanceRule : rule), widgetPath(ctx, w), new Set([w.widget, fieldNum, ...(sigRef ? [sigRef.num] : [])]));
+    clearNewReachable(ctx, w.dict, (key) => (key === 'AP' ? appearanceRule : rule), wPath, new Set([w.widget, fieldNum, ...(sigRef ? [sigRef.num] : [])]));
   }
   if (f.dict !== first?.dict) clearNewReachable(ctx, f.dict, () => rule, path, new Set([fieldNum, ...(sigRef ? [sigRef.num] : [])]));
   if (sigRef) {
@@ -141,7 +172,7 @@ function existingField(ctx: DiffContext, old: FormField, f: FormField): void {
   const b = old.dict;
   const a = f.dict;
   const widgets = widgetRefs(ctx, f.ref!, a).map((w) => place(ctx, w));
-  const path = widgets[0] ? widgetPath(ctx, widgets[0]) : null;
+  const path = fieldPath(ctx, fieldNum) ?? (widgets[0] ? widgetPath(ctx, widgets[0]) : null);
   if (b.has('V')) {
     if (!ctx.delta.changed.has(fieldNum)) return;
     return ctx.refuse(fieldNum, { rule: RULES.fillEmptyField, keys: 'all', path, en: `The signature field "${f.name}" was altered after it had been signed.`, vi: `Trường chữ ký "${f.name}" bị sửa sau khi đã được ký.` });
@@ -172,8 +203,9 @@ function existingField(ctx: DiffContext, old: FormField, f: FormField): void {
     if (w.widget !== fieldNum && ctx.delta.changed.has(w.widget) && wb instanceof PdfDict) {
       ctx.clear(w.widget, { rule, keys: changedKeys(wb, w.dict).filter((k) => WIDGET_FILL_KEYS.has(k)), path: widgetPath(ctx, w) });
     }
-    clearNewReachable(ctx, w.dict.get('AP'), () => appearanceRule, widgetPath(ctx, w) ? `${widgetPath(ctx, w)}/AP` : null);
-    clearOverwrittenAppearance(ctx, w.widget, w.dict, timestamp ? RULES.timestampField : RULES.appearanceOverwrite, widgetPath(ctx, w));
+    const wPath = w.widget === fieldNum ? path : widgetPath(ctx, w);
+    clearNewReachable(ctx, w.dict.get('AP'), () => appearanceRule, wPath ? `${wPath}/AP` : null);
+    clearOverwrittenAppearance(ctx, w.widget, w.dict, timestamp ? RULES.timestampField : RULES.appearanceOverwrite, wPath);
   }
 }
 

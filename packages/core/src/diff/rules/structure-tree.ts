@@ -3,6 +3,7 @@ import { changedKeys, sameObject } from '../object-equality.js';
 import type { DiffContext } from '../context.js';
 import { RULES } from './table.js';
 import { asList, edge, listDiff } from './walk.js';
+import { pathFromTrailer } from '../references.js';
 
 const MAX_TREE_NODES = 20_000;
 
@@ -107,11 +108,12 @@ export function structureTreeRules(ctx: DiffContext): void {
   const rule = RULES.structureTreeWidget;
   const path = '/Root/StructTreeRoot';
   ctx.clear(rootNum, { rule, keys: rootKeys, path });
-  for (const c of cleared) ctx.clear(c.num, { rule, keys: c.keys, path: null });
+  for (const c of cleared) ctx.clear(c.num, { rule, keys: c.keys, path: pathFromTrailer(ctx.refsAfter, c.num) });
   for (const [formNum, f] of forms) {
     if (!appended.has(formNum)) continue;
-    ctx.clear(formNum, { rule, keys: 'all', path: null });
-    for (const o of f.objrs) ctx.clear(o, { rule, keys: 'all', path: null });
+    const formPath = pathFromTrailer(ctx.refsAfter, formNum);
+    ctx.clear(formNum, { rule, keys: 'all', path: formPath });
+    for (const o of f.objrs) ctx.clear(o, { rule, keys: 'all', path: formPath ? `${formPath}/K` : null });
   }
   for (const node of treeA.nodes) {
     if (!ctx.touched(node.num)) continue;

@@ -11,5 +11,6 @@ export function structureRules(ctx: DiffContext): void {
     if (type === 'XRef') ctx.clear(n, { rule: RULES.xrefStream, keys: 'all', path: null });
     else if (type === 'ObjStm') ctx.clear(n, { rule: RULES.objectStream, keys: 'all', path: null });
   }
-  if (ctx.delta.trailerKeys.includes('ID')) ctx.clear('trailer', { rule: RULES.trailerId, keys: ['ID'], path: '/ID' });
+  // The second /ID element changes with every revision by design; the first identifies the document and stays.
+  if (ctx.delta.trailerKeys.includes('ID') && ctx.delta.sameFirstId) ctx.clear('trailer', { rule: RULES.trailerId, keys: ['ID'], path: '/ID', en: 'The trailer /ID of the new revision: its second element changed, the document\'s identity (the first) is kept.', vi: 'Mã /ID trong trailer của phiên bản mới: phần tử thứ hai thay đổi, định danh tài liệu (phần tử thứ nhất) giữ nguyên.' });
 }

@@ -11,7 +11,7 @@ export const RULES = {
   identicalRewrite: rule('structure.identical-rewrite', 'structure', 'rewritten-identical', 1, 'an object written again with the same value', 'đối tượng được ghi lại với cùng giá trị'),
   unreferenced: rule('structure.unreferenced', 'structure', 'unreferenced-object', 1, 'new objects nothing refers to (harmless)', 'đối tượng mới không được tham chiếu (vô hại)'),
   freed: rule('structure.freed', 'structure', 'structure', 1, 'objects freed that nothing refers to any more', 'đối tượng bị giải phóng mà không còn được tham chiếu'),
-  trailerId: rule('structure.trailer-id', 'structure', 'structure', 1, 'the trailer /ID of the new revision', 'mã /ID của phiên bản mới trong trailer'),
+  trailerId: rule('structure.trailer-id', 'structure', 'structure', 1, 'the second /ID element of the new revision\'s trailer (the first kept)', 'phần tử thứ hai của /ID trong trailer phiên bản mới (giữ nguyên phần tử thứ nhất)'),
 
   dssCatalogEntry: rule('dss.catalog-entry', 'dss', 'dss', 1, 'catalog /DSS added or changed', 'mục /DSS của danh mục gốc được thêm hoặc thay đổi'),
   dssDictionary: rule('dss.dictionary', 'dss', 'dss', 1, 'the DSS dictionary, its /Certs /OCSPs /CRLs arrays and their streams', 'từ điển DSS, các mảng /Certs /OCSPs /CRLs và các luồng của chúng'),

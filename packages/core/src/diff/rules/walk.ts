@@ -85,3 +85,25 @@ export function widgetRefs(ctx: DiffContext, fieldRef: PdfRef, field: PdfDict): 
   const kids = ctx.resolveIn(ctx.after, field.get('Kids'));
   return (Array.isArray(kids) ? kids : []).filter((k): k is PdfRef => k instanceof PdfRef && isWidget(ctx.objectIn(ctx.after, k.num)));
 }
+
+/** The path from the trailer to a form field through /AcroForm /Fields (and /Kids), or null. */
+export function fieldPath(ctx: DiffContext, fieldNum: number): string | null {
+  const catalog = ctx.catalogIn(ctx.after);
+  const af = ctx.resolveIn(ctx.after, catalog?.get('AcroForm'));
+  if (!(af instanceof PdfDict)) return null;
+  let budget = 10_000;
+  const walk = (list: PdfObject, prefix: string, depth: number): string | null => {
+    if (!Array.isArray(list) || depth > 16) return null;
+    for (let i = 0; i < list.length && budget-- > 0; i++) {
+      const item = list[i];
+      if (item instanceof PdfRef && item.num === fieldNum) return `${prefix}[${i}]`;
+      const d = ctx.resolveIn(ctx.after, item);
+      if (d instanceof PdfDict && d.has('Kids')) {
+        const found = walk(ctx.resolveIn(ctx.after, d.get('Kids')), `${prefix}[${i}]/Kids`, depth + 1);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return walk(ctx.resolveIn(ctx.after, af.get('Fields')), '/Root/AcroForm/Fields', 0);
+}
