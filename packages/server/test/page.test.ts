@@ -3,6 +3,7 @@
  * playwright-core (no downloaded browser). Screenshots are kept in
  * packages/server/test-results/ as artefacts.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +29,9 @@ afterAll(async () => {
   await env?.server.close();
 });
 
-async function upload(file: string, shot: string): Promise<{ verdict: string; text: string }> {
+async function upload(file: string, shot: string, lang: 'vi' | 'en' = 'vi'): Promise<{ verdict: string; text: string }> {
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } }); // a phone-sized window
-  await page.goto(`${env.url}/`);
+  await page.goto(`${env.url}/${lang === 'en' ? '?lang=en' : ''}`);
   await page.setInputFiles('#file', file);
   await page.waitForSelector('#result .verdict', { timeout: 15_000 });
   const verdict = (await page.getAttribute('#result .verdict', 'class')) ?? '';
@@ -69,5 +70,31 @@ describe('the verification page in headless Chromium', () => {
     const r = await upload(file, 'page-tampered.png');
     expect(r.verdict).toContain('invalid');
     expect(r.text).toMatch(/Nội dung hiển thị của một trang \(đối tượng \d+\) bị thay đổi sau khi ký/);
+  });
+
+  it('shows the broken signature of a file re-saved after signing: field, signer, time and what to do, in the page\'s language', async () => {
+    const signer = SoftwareSigner.fromPem({ key: env.pki.organisation.keyPem, cert: env.pki.organisation.certPem, chain: env.pki.chainPem });
+    const signedFile = join(dir, 'to-resave.pdf');
+    writeFileSync(signedFile, await signPdf(samplePdf(), { signer }));
+    // A publishing tool rewriting the whole file: qpdf's plain rewrite keeps the
+    // signature dictionary, its /ByteRange now ends past the end of the file.
+    const file = join(dir, 'resaved.pdf');
+    execFileSync('qpdf', [signedFile, file]);
+
+    const vi = await upload(file, 'page-resaved.png');
+    expect(vi.verdict).toContain('invalid');
+    const text = vi.text.normalize('NFC');
+    expect(text).toContain('Chữ ký #1 — Signature1');
+    expect(text).toContain('UBND xã Phước Lộc (TEST)');
+    expect(text).toMatch(/Thời gian ký\s+\S+/);
+    expect(text).toContain('tệp đã bị thay đổi hoặc được lưu lại sau khi ký, nên phiên bản đã ký không có trong tệp này. Hãy đề nghị người gửi cung cấp tệp gốc đã ký.');
+    expect(text).not.toContain('Tài liệu chưa được ký số');
+
+    const en = await upload(file, 'page-resaved-en.png', 'en');
+    expect(en.verdict).toContain('invalid');
+    expect(en.text).toContain('Signature #1 — Signature1');
+    expect(en.text.normalize('NFC')).toContain('UBND xã Phước Lộc (TEST)');
+    expect(en.text).toContain('the file was changed or re-saved after signing, so the signed version is not in this file. Ask the sender for the original signed file.');
+    expect(en.text).not.toContain('tệp gốc đã ký');
   });
 });

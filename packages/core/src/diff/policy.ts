@@ -234,7 +234,7 @@ function describe(ctx: DiffContext, n: number, change: 'added' | 'changed', path
     form: ['a form field', 'một trường biểu mẫu'],
     signature: ['a signature dictionary', 'một từ điển chữ ký'],
     'structure-tree': ['the structure tree (tagged PDF)', 'cây cấu trúc (PDF gắn thẻ)'],
-    'page-content': ['a content stream', 'một luồng nội dung'],
+    'page-content': path !== null && /\/Contents(\[\d+\])?$/.test(path) ? ['the displayed content of a page', 'nội dung hiển thị của một trang'] : ['a stream', 'một luồng dữ liệu'],
     object: ['an object', 'một đối tượng'],
   };
   const [w, wv] = what[cat] ?? what.object!;
