@@ -111,7 +111,9 @@ export function revisionDelta(
     if (TRAILER_BOOKKEEPING.has(k)) continue;
     if (!sameObject(tb.get(k), ta.get(k))) delta.trailerKeys.push(k);
   }
-  delta.sameFirstId = sameObject(firstId(before, tb.get('ID')), firstId(after, ta.get('ID')));
+  // A file without /ID gets one at its first update: that establishes the identity, it changes none.
+  const idBefore = firstId(before, tb.get('ID'));
+  delta.sameFirstId = idBefore === undefined || sameObject(idBefore, firstId(after, ta.get('ID')));
   delta.problems.push(...sectionProblems(previous, revision, after));
   return delta;
 }

@@ -55,7 +55,9 @@ export function renderReport(report: VerificationReport, lang: Lang = 'vi'): str
   if (report.modifications.length > 0) {
     lines.push('', lang === 'vi' ? 'Thay đổi sau chữ ký đầu tiên:' : 'Changes after the first signature:');
     for (const m of report.modifications) {
-      lines.push(`  ${m.verdict === 'allowed' ? '✓' : '✗'} [${lang === 'vi' ? 'phiên bản' : 'revision'} ${m.revision}${m.object !== null ? `, obj ${m.object}` : ''}] ${lang === 'vi' ? m.reasonVi : m.reason}`);
+      const where = [m.object !== null ? `obj ${m.object}` : null, m.path].filter(Boolean).join(' ');
+      const why = m.rule ?? (m.refusedBy ? `${lang === 'vi' ? 'bị từ chối bởi' : 'refused by'} ${m.refusedBy}` : lang === 'vi' ? 'không quy tắc nào cho phép' : 'no rule clears it');
+      lines.push(`  ${m.verdict === 'allowed' ? '✓' : '✗'} [${lang === 'vi' ? 'phiên bản' : 'revision'} ${m.revision}${where ? `, ${where}` : ''}] ${lang === 'vi' ? m.reasonVi : m.reason} (${why})`);
     }
   }
   return lines.join('\n') + '\n';

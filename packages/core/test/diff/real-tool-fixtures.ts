@@ -161,7 +161,7 @@ export async function makeBase(o: BaseOptions = {}): Promise<BaseDoc> {
   }
   let metadataNum: number | null = null;
   if (o.xmp) {
-    const xmp = ctx.register(ctx.stream(xmpPacket({ producer: 'Microsoft® Word 2016', modifyDate: new Date('2024-02-02T07:00:00Z') }), { Type: 'Metadata', Subtype: 'XML' }));
+    const xmp = ctx.register(ctx.stream(new Uint8Array(Buffer.from(xmpPacket({ producer: 'Microsoft® Word 2016', modifyDate: new Date('2024-02-02T07:00:00Z') }), 'utf8')), { Type: 'Metadata', Subtype: 'XML' }));
     doc.catalog.set(PDFName.of('Metadata'), xmp);
     metadataNum = xmp.objectNumber;
   }
