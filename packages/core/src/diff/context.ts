@@ -97,7 +97,37 @@ export class DiffContext {
    */
   isNew(n: number): boolean {
     if (this.delta.added.has(n)) return true;
-    return this.delta.changed.has(n) && this.refsBefore.referrers(n).length === 0;
+    if (!this.delta.changed.has(n)) return false;
+    let known = this.knownReferenced.get(n);
+    if (known === undefined) {
+      known = this.structurallyReferenced(n) || this.refsBefore.referrers(n).length > 0;
+      this.knownReferenced.set(n, known);
+    }
+    return !known;
+  }
+
+  private readonly knownReferenced = new Map<number, boolean>();
+
+  /**
+   * Referenced in the old revision by its structure, known without looking
+   * for referrers: the catalog and /Info, what the catalog and the form
+   * name, and a page (it names its parent; walking a 30,000-kid page tree
+   * node to find it again would cost more than the analysis).
+   */
+  private structurallyReferenced(n: number): boolean {
+    const t = this.before.trailer;
+    for (const k of ['Root', 'Info']) {
+      const v = t.get(k);
+      if (v instanceof PdfRef && v.num === n) return true;
+    }
+    const catalog = this.catalogIn(this.before);
+    if (!catalog) return false;
+    const named = (d: PdfDict | null): boolean => d !== null && [...d.map.values()].some((v) => v instanceof PdfRef && v.num === n);
+    if (named(catalog)) return true;
+    const af = this.resolveIn(this.before, catalog.get('AcroForm'));
+    if (af instanceof PdfDict && named(af)) return true;
+    const old = this.objectIn(this.before, n);
+    return old instanceof PdfDict && old.getName('Type') === 'Page' && old.get('Parent') instanceof PdfRef;
   }
 
   objectIn(view: PdfReader, n: number): PdfObject {

@@ -340,7 +340,10 @@ export function pageIndex(view: PdfReader, pageRef: PdfRef): number | null {
 export function pagePath(view: PdfReader, pageRef: PdfRef): string | null {
   const segments: string[] = [];
   let child: PdfRef = pageRef;
+  const root = safeCatalog(view)?.get('Pages');
   for (let depth = 0; depth < 64; depth++) {
+    // The root is known from the catalog: no need to read a 30,000-kid node to learn it has no /Parent.
+    if (root instanceof PdfRef && root.num === child.num) return `/Root/Pages${segments.reverse().join('')}`;
     const node = view.resolve(child);
     if (!(node instanceof PdfDict)) return null;
     const parentRef = node.get('Parent');
@@ -348,15 +351,60 @@ export function pagePath(view: PdfReader, pageRef: PdfRef): string | null {
       const pages = safeCatalog(view)?.get('Pages');
       return pages instanceof PdfRef && pages.num === child.num ? `/Root/Pages${segments.reverse().join('')}` : null;
     }
-    const parent = view.resolve(parentRef);
-    const kids = parent instanceof PdfDict ? view.resolve(parent.get('Kids')) : null;
-    if (!Array.isArray(kids)) return null;
-    const i = kids.findIndex((k) => k instanceof PdfRef && k.num === child.num);
+    const i = kidIndex(view, parentRef.num, child.num);
     if (i < 0) return null;
     segments.push(`/Kids[${i}]`);
     child = parentRef;
   }
   return null;
+}
+
+/**
+ * Where `child` sits in the /Kids of page-tree node `parent`. A flat node of
+ * 30,000 pages is read as bytes, counting references up to the child,
+ * rather than parsed into 30,000 objects.
+ */
+function kidIndex(view: PdfReader, parent: number, child: number): number {
+  const at = view.definitionOffset(parent);
+  if (at !== undefined) {
+    const b = view.bytes;
+    const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    const end = buf.indexOf('endobj', at, 'latin1');
+    const inner = end > at ? buf.subarray(at, end).indexOf('/Kids', 0, 'latin1') : -1;
+    const kids = inner >= 0 ? at + inner : -1;
+    const open = kids >= 0 ? buf.indexOf('[', kids, 'latin1') : -1;
+    const second = kids >= 0 && end > kids ? buf.subarray(kids + 5, end).indexOf('/Kids', 0, 'latin1') : -1;
+    if (end > 0 && kids > 0 && kids < end && open > 0 && open < end && second < 0) {
+      const close = buf.indexOf(']', open, 'latin1');
+      if (close > 0 && close < end) {
+        // The array must hold only "n g R" tokens (anything else and the parser decides); count them up to the child's.
+        let index = 0;
+        let num = -1;
+        let field = 0;
+        let plain = true;
+        for (let i = open + 1; i < close; i++) {
+          const c = b[i]!;
+          if (c >= 0x30 && c <= 0x39) {
+            if (field === 0) num = num < 0 ? c - 0x30 : num * 10 + (c - 0x30);
+          } else if (c === 0x52) {
+            if (num === child) return index;
+            index++;
+            num = -1;
+            field = 0;
+          } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c) {
+            if (num >= 0 && (b[i + 1]! >= 0x30 && b[i + 1]! <= 0x39)) field = 1;
+          } else {
+            plain = false;
+            break;
+          }
+        }
+        if (plain) return -1;
+      }
+    }
+  }
+  const node = view.resolve(new PdfRef(parent, view.generationOf(parent)));
+  const list = node instanceof PdfDict ? view.resolve(node.get('Kids')) : null;
+  return Array.isArray(list) ? list.findIndex((k) => k instanceof PdfRef && k.num === child) : -1;
 }
 
 function safeCatalog(view: PdfReader): PdfDict | undefined {

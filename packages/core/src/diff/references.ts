@@ -12,6 +12,7 @@ const R = 0x52;
 const OBJ = Buffer.from('obj', 'latin1');
 const OBJSTM = Buffer.from('/ObjStm', 'latin1');
 const MAX_BACKTRACK = 4 << 20;
+const BIG_STREAM = 256 * 1024;
 
 const isWs = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
@@ -45,7 +46,12 @@ export class ReferenceScanner {
     for (const n of nums) if (!this.hits.has(n)) wanted.add(n);
     if (wanted.size === 0) return;
     for (const n of wanted) this.hits.set(n, []);
-    scanRefs(this.bytes, 0, this.bytes.length, wanted, (num, pos) => this.hits.get(num)!.push({ kind: 'raw', pos }));
+    let at = 0;
+    for (const [from, to] of this.streamBodies()) {
+      scanRefs(this.bytes, at, from, wanted, (num, pos) => this.hits.get(num)!.push({ kind: 'raw', pos }));
+      at = to;
+    }
+    scanRefs(this.bytes, at, this.bytes.length, wanted, (num, pos) => this.hits.get(num)!.push({ kind: 'raw', pos }));
     for (const stm of this.streams()) {
       const d = this.decode(stm, this.reader);
       if (!d) continue;
@@ -56,10 +62,66 @@ export class ReferenceScanner {
     }
   }
 
+  private bodies: [number, number][] | undefined;
+
+  /**
+   * The data of large streams (images, fonts), which hold no references:
+   * skipping them keeps the scan to the dictionaries. Found from the
+   * cross-reference offsets when the file has few objects (a big gap
+   * between two objects is a big stream); a file of many small objects has
+   * no large bodies worth the look-up.
+   */
+  private streamBodies(): [number, number][] {
+    if (this.bodies) return this.bodies;
+    const out: [number, number][] = [];
+    this.bodies = out;
+    const sections = this.reader.revisions.flatMap((r) => r.sections);
+    if (sections.reduce((n, sec) => n + sec.upperBound, 0) > 4000) return out;
+    const offsets: { num: number; offset: number }[] = [];
+    for (const sec of sections) {
+      for (const num of sec.numbers()) {
+        const e = sec.lookup(num);
+        if (e?.type === 1) offsets.push({ num, offset: e.offset });
+      }
+    }
+    offsets.sort((a, b) => a.offset - b.offset);
+    for (let i = 0; i < offsets.length; i++) {
+      const { offset } = offsets[i]!;
+      const next = offsets[i + 1]?.offset ?? this.bytes.length;
+      if (next - offset < BIG_STREAM) continue;
+      try {
+        const { obj } = new PdfParser(this.bytes, offset, (ref) => {
+          const v = this.reader.resolve(ref);
+          return typeof v === 'number' ? v : undefined;
+        }).parseIndirectObject();
+        if (!(obj instanceof PdfStream) || obj.raw.buffer !== this.bytes.buffer) continue;
+        const start = obj.raw.byteOffset - this.bytes.byteOffset;
+        // Keep a margin: only the inside of the data is skipped.
+        if (start > offset && obj.raw.length > BIG_STREAM / 2) out.push([start + 16, start + obj.raw.length - 16]);
+      } catch {
+        // an object that does not parse is scanned like the rest
+      }
+    }
+    out.sort((a, b) => a[0] - b[0]);
+    // Overlapping ranges (an object defined twice) merge.
+    for (let i = 1; i < out.length; i++) {
+      if (out[i]![0] < out[i - 1]![1]) {
+        out[i - 1]![1] = Math.max(out[i - 1]![1], out[i]![1]);
+        out.splice(i--, 1);
+      }
+    }
+    return out;
+  }
+
   /** Object streams defined anywhere in the file: their dictionaries are plain text. */
   private streams(): { num: number; header: number }[] {
     if (this.objectStreams) return this.objectStreams;
     const out: { num: number; header: number }[] = [];
+    // Only a cross-reference stream can point into an object stream: a file of tables alone has none in use.
+    if (this.reader.revisions.every((r) => r.sections.every((sec) => sec.kind === 'table'))) {
+      this.objectStreams = out;
+      return out;
+    }
     const buf = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     for (let at = buf.indexOf(OBJSTM); at >= 0; at = buf.indexOf(OBJSTM, at + OBJSTM.length)) {
       const h = headerBefore(this.bytes, at);
