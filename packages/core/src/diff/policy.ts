@@ -2,7 +2,7 @@ import { PdfDict, PdfStream, type PdfObject } from '../pdf/index.js';
 import type { Clearance, DiffContext, Refusal, Target } from './context.js';
 import type { Modification, ModificationCategory } from './modification.js';
 import { changedKeys } from './object-equality.js';
-import { pathFromTrailer, type Edge, type ReferenceIndex } from './references.js';
+import { pathFromTrailer, reachable, type Edge, type ReferenceIndex } from './references.js';
 import type { DocMdpLevel, ModificationRule } from './rule.js';
 import { RULES } from './rules/table.js';
 
@@ -121,7 +121,8 @@ function judgeNew(ctx: DiffContext, n: number, pathOf: PathOf, permitted: (c: Cl
   }
   const v = decideKey(ctx.clearances.get(n), ctx.refusals.get(n), null, permitted);
   if (v.kind === 'allowed') return [allowed(r, n, 'added', v.clearance, null)];
-  if (v.kind === 'none' && edges.length === 0) {
+  // Referred to only by other new objects that nothing reaches: still no reader shows it.
+  if (v.kind === 'none' && (edges.length === 0 || !reachable(ctx.refsAfter, n))) {
     return [{ revision: r, object: n, change: 'added', verdict: 'allowed', category: 'unreferenced-object', rule: RULES.unreferenced.id, path: null, reason: `Object ${n} was added but nothing refers to it: no reader shows it.`, reasonVi: `Đối tượng ${n} được thêm vào nhưng không được tham chiếu: không trình xem nào hiển thị nó.` }];
   }
   const path = v.kind === 'refused' && v.refusal.path !== undefined ? v.refusal.path : pathOf(ctx.refsAfter, n);

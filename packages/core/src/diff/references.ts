@@ -360,6 +360,16 @@ function edgeRank(at: string): number {
  * walking referrers upwards (used to report what no rule cleared).
  */
 export function pathFromTrailer(index: ReferenceIndex, num: number, maxNodes = 4000): string | null {
+  return searchPath(index, num, maxNodes).path;
+}
+
+/** Is object `num` reachable from the trailer? True also when the search gave up (so never wrongly "unreferenced"). */
+export function reachable(index: ReferenceIndex, num: number, maxNodes = 4000): boolean {
+  const r = searchPath(index, num, maxNodes);
+  return r.path !== null || !r.complete;
+}
+
+function searchPath(index: ReferenceIndex, num: number, maxNodes: number): { path: string | null; complete: boolean } {
   const parent = new Map<number, Edge>();
   let frontier = [num];
   const seen = new Set<number>([num]);
@@ -378,7 +388,7 @@ export function pathFromTrailer(index: ReferenceIndex, num: number, maxNodes = 4
             path += step.at;
             cur = step.from as number;
           }
-          return path;
+          return { path, complete: true };
         }
         if (seen.has(e.from)) continue;
         seen.add(e.from);
@@ -389,5 +399,5 @@ export function pathFromTrailer(index: ReferenceIndex, num: number, maxNodes = 4
     }
     frontier = next;
   }
-  return null;
+  return { path: null, complete: frontier.length === 0 };
 }

@@ -1,5 +1,5 @@
 import { KysoError } from '../errors.js';
-import { formFields, PdfDict, PdfRef, type LocatedValue, type PdfObject, type PdfReader } from '../pdf/index.js';
+import { formFields, PdfDict, PdfReader, PdfRef, type LocatedValue, type PdfObject } from '../pdf/index.js';
 import { salvageDict, unreachableSignatures } from './salvage.js';
 
 export interface SignatureFieldEntry {
@@ -19,6 +19,13 @@ export interface SignatureFieldEntry {
   salvaged: { located: Map<string, LocatedValue>; unreadable: Map<string, { code: string; message: string; messageVi: string }> } | null;
   /** The dictionary lies in bytes after the file's last readable revision, where no readable field refers to it. */
   unreachable: boolean;
+  /**
+   * The field was there in an earlier revision but the current document no
+   * longer shows it (its form, its catalog, or the field itself replaced by
+   * a later update): the signature is still reported, and what removed it is
+   * for modification analysis to judge.
+   */
+  removedLater?: boolean;
 }
 
 /**
@@ -54,6 +61,29 @@ export function signatureFields(reader: PdfReader, bytes: Uint8Array = reader.by
       }
       return { name: f.name, fieldRef: f.ref, value: v, sigRef, sig: sig instanceof PdfDict ? sig : null, salvaged, unreachable: false };
     });
+
+  // Signatures of earlier revisions that the current one no longer lists: a swapped catalog or form must not make them vanish.
+  const listed = new Set(out.map((e) => e.sigRef?.num).filter((n) => n !== undefined));
+  for (let r = reader.revisions.length - 2; r >= 0; r--) {
+    let view: PdfReader;
+    try {
+      view = PdfReader.open(reader.bytes.subarray(0, reader.revisions[r]!.endOffset), { allowEncrypted: true });
+    } catch {
+      continue;
+    }
+    for (const f of formFields(view)) {
+      const v = f.dict.get('V');
+      if (f.type !== 'Sig' || !(v instanceof PdfRef) || listed.has(v.num)) continue;
+      listed.add(v.num);
+      let sig: PdfObject = null;
+      try {
+        sig = view.resolve(v);
+      } catch {
+        sig = null;
+      }
+      out.push({ name: f.name, fieldRef: f.ref, value: v, sigRef: v, sig: sig instanceof PdfDict ? sig : null, salvaged: null, unreachable: false, removedLater: true });
+    }
+  }
 
   const last = reader.revisions[reader.revisions.length - 1];
   if (last && last.endOffset < bytes.length) {

@@ -211,6 +211,14 @@ async function checkSignature(field: SignatureFieldEntry, ctx: CheckContext): Pr
       'Chữ ký này nằm trong phần dữ liệu sau phiên bản hoàn chỉnh cuối cùng của tệp, không trường chữ ký nào đọc được trỏ tới nó: tệp đã bị cắt cụt hoặc hư hỏng sau khi ký.',
     );
   }
+  if (field.removedLater) {
+    findings.push({
+      code: 'SIGNATURE_FIELD_REMOVED',
+      severity: 'error',
+      message: 'This signature\'s field is no longer in the current document: a later update replaced the form, the catalog or the field, so a viewer no longer shows this signature. See the changes after signing.',
+      messageVi: 'Trường chứa chữ ký này không còn trong tài liệu hiện tại: một bản cập nhật sau đã thay biểu mẫu, danh mục gốc hoặc chính trường đó, nên trình xem không còn hiển thị chữ ký này. Xem các thay đổi sau khi ký.',
+    });
+  }
   if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'adbe.pkcs7.sha1', 'ETSI.RFC3161'].includes(subFilter)) {
     malformed('UNKNOWN_SUBFILTER', `Unknown /SubFilter /${subFilter}.`, `/SubFilter /${subFilter} không được hỗ trợ.`);
   }
