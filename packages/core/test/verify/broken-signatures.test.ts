@@ -298,11 +298,16 @@ describe('(e) what is and is not "not signed"', () => {
     const pdf = Buffer.concat([signed, w.write().appended]);
     const r = await verify(pdf);
     expect(r.findings.map((f) => f.code)).not.toContain('NOT_SIGNED');
-    expect(r.signatures).toHaveLength(1);
-    const s = r.signatures[0]!;
-    expect(s.format).toBe('malformed');
-    expect(s.indication).toBe('TOTAL_FAILED');
-    expect(codes(s)).toContain('SIGNATURE_UNREADABLE');
+    // Two rows: the field's value now (malformed), and the signature it held before, which the update took away.
+    expect(r.signatures).toHaveLength(2);
+    const now = r.signatures.find((x) => codes(x).includes('SIGNATURE_UNREADABLE'))!;
+    expect(now.format).toBe('malformed');
+    expect(now.indication).toBe('TOTAL_FAILED');
+    const before = r.signatures.find((x) => x !== now)!;
+    expect(codes(before)).toContain('SIGNATURE_FIELD_REMOVED');
+    expect(before.integrity).toBe('ok');
+    expect(before.indication).toBe('TOTAL_FAILED');
+    expect(r.modification).toBe('suspicious');
     expect(r.verdict).toBe('invalid');
   });
 });
