@@ -4,8 +4,13 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Signer } from '@kyso/core';
 import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 
-/** What an API key may do. */
-export const OPERATIONS = ['sign', 'verify', 'codes', 'audit'] as const;
+/**
+ * What an API key may do: `sign` (/v1/sign, two-step, certified copies,
+ * /vgca), `verify`, `codes`, `audit` (read and check the audit log), `ops`
+ * (/metrics and the detailed /readyz: no document, no code, but the
+ * identities' names and the service's state).
+ */
+export const OPERATIONS = ['sign', 'verify', 'codes', 'audit', 'ops'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** A PKCS#12 file for development; the password comes from an environment variable or a file. */
@@ -85,6 +90,13 @@ export interface ServerConfig {
   publicVerify: boolean;
   /** Believe X-Forwarded-* from these proxies (true: any; default false): request logs then show the client's address. */
   trustProxy: boolean | string[];
+  /**
+   * A second listener for monitoring: /healthz, the detailed /readyz and
+   * /metrics without a key, on an address only the monitoring network
+   * reaches (default host 127.0.0.1). On the main listener they stay behind
+   * an `ops` key.
+   */
+  opsListener?: { host: string; port: number };
   identities: IdentityConfig[];
   apiKeys: ApiKeyConfig[];
   trust: {
@@ -120,7 +132,7 @@ function isSigner(v: unknown): v is Signer {
 /** Fills defaults and checks everything; throws ConfigError listing every problem. */
 export function resolveConfig(input: ServerConfigInput): ServerConfig {
   const p: string[] = [];
-  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'opsListener', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
   for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
   const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
@@ -162,6 +174,15 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
   onlyKeys('trust', input.trust, ['policy', 'extraRoots']);
   onlyKeys('tsa', input.tsa, ['url', 'timeoutMs']);
   onlyKeys('vgca', input.vgca, ['allowHosts', 'identity', 'maxBytes', 'timeoutMs']);
+  onlyKeys('opsListener', input.opsListener, ['host', 'port']);
+  if (input.opsListener !== undefined) {
+    const o = input.opsListener as unknown;
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) p.push('opsListener must be an object { host, port }');
+    else {
+      const v = o as { host?: unknown; port?: unknown };
+      cfg.opsListener = { host: str('opsListener.host', v.host) ?? '127.0.0.1', port: int('opsListener.port', v.port ?? -1, 0, 0, 65535) };
+    }
+  }
   if (input.twoStep !== undefined) {
     if (typeof input.twoStep !== 'object' || input.twoStep === null || Array.isArray(input.twoStep)) p.push('twoStep must be an object');
     else cfg.twoStep.sessionTtlSeconds = int('twoStep.sessionTtlSeconds', input.twoStep.sessionTtlSeconds, 600, 10, 86_400);

@@ -4,7 +4,12 @@ import fastifyMultipart from '@fastify/multipart';
 import { CodeAllocator, openSequenceStore, TrustStore, type SequenceStore } from '@kyso/core';
 import { readFileSync } from 'node:fs';
 import { resolveConfig, type Operation, type ServerConfig, type ServerConfigInput } from './config.js';
-import { errors, HttpError, toErrorResponse } from './errors.js';
+import { errors, HttpError, statusBody, toErrorResponse } from './errors.js';
+import { credentialOf, refuseCredentialInBody, refuseCredentialInQuery, refuseRepeatedHeaders } from './authentication.js';
+import { redactPaths, requestSerializer } from './log-redaction.js';
+import { clientErrorHandler } from './client-error.js';
+import { coerceText } from './query-coercion.js';
+import { MethodTable } from './method-table.js';
 import { openIdentities, type Identity } from './identities.js';
 import { Limiter } from './limiter.js';
 import { sha256Hex, type AuditRecord } from './audit.js';
@@ -18,7 +23,7 @@ import { registerAuditRoutes } from './routes/audit.js';
 import { registerCertifiedCopyRoutes } from './routes/certified-copies.js';
 import { registerVgcaRoutes } from './routes/vgca.js';
 import { registerTwoStepRoutes, type TwoStepOptions } from './routes/two-step.js';
-import { registerOpsRoutes } from './routes/ops.js';
+import { registerOpsListenerRoutes, registerOpsRoutes } from './routes/ops.js';
 import { registerPage } from './routes/page.js';
 import { collectOpenApi } from './routes/openapi.js';
 import { CpuPool } from './pool/cpu-pool.js';
@@ -65,6 +70,8 @@ declare module 'fastify' {
     pdfBody?: boolean;
     /** Runs under the Limiter: refused with 429 before its body is read when the queue is full. */
     limited?: boolean;
+    /** With `operation`: a request with no Authorization header is let through as anonymous (the handler then answers less, as /readyz does). */
+    anonymous?: boolean;
   }
 }
 
@@ -89,8 +96,10 @@ export interface KysoServer {
   readonly app: FastifyInstance;
   readonly config: ServerConfig;
   readonly store: ServerStore;
-  /** Listens on config.host:config.port; returns the base URL. */
+  /** Listens on config.host:config.port (and opsListener's address when configured); returns the base URL. */
   listen(): Promise<string>;
+  /** The operations listener's base URL once listening (only with opsListener). */
+  readonly opsUrl: string | undefined;
   /** Requests being handled now. */
   readonly inFlight: number;
   /** New requests get 503 while the ones in progress finish (at most `graceMs`, default 30 s), then everything closes. */
@@ -134,12 +143,30 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   const pool = new CpuPool({ threads: config.workers, extraRoots, signers: [...identities.values()].map((i) => i.signer) });
 
   const app = Fastify({
-    logger: options.logStream ? { level: options.logLevel ?? 'info', stream: options.logStream as Writable, redact: ['req.headers.authorization'] } : false,
+    logger: options.logStream
+      ? {
+          level: options.logLevel ?? 'info',
+          stream: options.logStream as Writable,
+          // No header and no secret-looking query value is logged (log-redaction.ts); redact catches them in any other object logged.
+          serializers: { req: requestSerializer as never },
+          redact: { paths: redactPaths(), censor: '[REDACTED]' },
+        }
+      : false,
     bodyLimit: 1024 * 1024,
     // A slow or stalled upload is cut off instead of holding a connection and a body buffer.
     requestTimeout: config.requestTimeoutMs,
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
+    // Never coerce: a JSON body's `"3"` is not the integer 3, nor `"true"` a boolean. Query strings and form fields are text and are converted by their schema in query-coercion.ts, before validation.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+    // Refusals node's parser makes before fastify sees a request (431, 400 framing, 408) in kyso's shape.
+    clientErrorHandler,
+    // Node would answer a request without Host with a bare 400 of its own; kyso refuses it in its shape instead (authentication.ts).
+    http: { requireHostHeader: false },
+    // A malformed URL or an oversized path parameter: kyso's shape, and the path is not repeated back.
+    frameworkErrors: (err, _req, reply) => {
+      const { status, body } = toErrorResponse(err);
+      return (reply as FastifyReply).code(status).type('application/json; charset=utf-8').send(body);
+    },
   });
   const openapi = collectOpenApi(app);
   const limiter = new Limiter(config.maxConcurrent, config.maxQueue);
@@ -196,6 +223,19 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     inFlight++;
     (req.kyso as { counted?: boolean }).counted = true;
   });
+  // One credential, one identity, one retry key per request; no key in the URL (authentication.ts). Before authentication, on every route.
+  app.addHook('onRequest', async (req) => {
+    refuseRepeatedHeaders(req);
+    refuseCredentialInQuery(req);
+  });
+  // Query strings are text: converted by their schema here (bodies never are).
+  const methods = new MethodTable();
+  app.addHook('onRoute', (route) => methods.add(route.method, route.url));
+  app.addHook('preValidation', async (req) => {
+    refuseCredentialInBody(req.body);
+    const qs = req.routeOptions.schema?.querystring;
+    if (qs && req.query && typeof req.query === 'object') coerceText(qs, req.query as Record<string, unknown>);
+  });
   const release = (req: FastifyRequest) => {
     const k = req.kyso as { counted?: boolean } | null;
     if (k?.counted) {
@@ -210,13 +250,13 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   app.addHook('onRequest', async (req) => {
     const op = req.routeOptions.config.operation;
     if (!op) return;
-    const h = req.headers.authorization;
-    const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    if (!m) {
-      if (op === 'verify' && config.publicVerify && h === undefined) return;
+    const credential = credentialOf(req.headers.authorization);
+    if (credential.kind !== 'bearer') {
+      if (credential.kind === 'none' && ((op === 'verify' && config.publicVerify) || req.routeOptions.config.anonymous)) return;
       throw errors.unauthorized();
     }
-    const key = keys.get(sha256Hex(Buffer.from(m[1]!, 'utf8')));
+    // Compared through their hash: the key itself is never kept, and a lookup by hash leaks nothing about near misses.
+    const key = keys.get(sha256Hex(Buffer.from(credential.token, 'utf8')));
     if (!key) throw errors.unauthorized();
     req.kyso.key = key;
     if (!key.operations.includes(op) && !(op === 'verify' && config.publicVerify)) throw errors.forbidden(`perform "${op}"`, `thực hiện "${op}"`);
@@ -239,7 +279,12 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     if (status >= 500) req.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'request failed');
     return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
   });
-  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: 'No such endpoint.', messageVi: 'Không có điểm truy cập này.' }));
+  // A known path with another method is 405 with Allow; anything else 404. Neither repeats the path.
+  app.setNotFoundHandler(async (req, reply) => {
+    const allow = methods.allowed(req.url);
+    if (allow.length > 0) return reply.code(405).header('allow', allow.join(', ')).type('application/json; charset=utf-8').send(statusBody(405));
+    return reply.code(404).type('application/json; charset=utf-8').send(statusBody(404));
+  });
 
   // One audit record per audited request, whatever its outcome, written before the response leaves.
   app.addHook('onSend', async (req, reply, payload) => {
@@ -298,10 +343,24 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   registerVgcaRoutes(app, ctx);
   registerPage(app);
 
+  // The operations listener: a separate fastify instance, so nothing of the API (routes, keys, body parsers) is reachable on its address.
+  let opsApp: FastifyInstance | undefined;
+  let opsUrl: string | undefined;
+  if (config.opsListener) {
+    opsApp = Fastify({ logger: false, clientErrorHandler, requestTimeout: 10_000, bodyLimit: 1024 });
+    opsApp.setNotFoundHandler(async (_req, reply) => reply.code(404).type('application/json; charset=utf-8').send(statusBody(404)));
+    opsApp.setErrorHandler(async (err, _req, reply) => {
+      const { status, body } = toErrorResponse(err);
+      return reply.code(status).type('application/json; charset=utf-8').send(body);
+    });
+    registerOpsListenerRoutes(opsApp, ctx);
+  }
+
   let closed = false;
   const closeAll = async () => {
     if (closed) return;
     closed = true;
+    await opsApp?.close().catch(() => undefined);
     await app.close();
     await pool.close().catch(() => undefined);
     await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
@@ -315,7 +374,11 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     store,
     async listen() {
       const address = await app.listen({ host: config.host, port: config.port });
+      if (opsApp && config.opsListener) opsUrl = await opsApp.listen({ host: config.opsListener.host, port: config.opsListener.port });
       return address;
+    },
+    get opsUrl() {
+      return opsUrl;
     },
     get inFlight() {
       return inFlight;

@@ -68,12 +68,54 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody; 
   if (fe && typeof fe === 'object' && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: fastifyErrorBody(fe), headers: {} };
   }
-  return { status: 500, body: { code: 'INTERNAL', message: 'Internal error.', messageVi: 'Lỗi nội bộ.' }, headers: {} };
+  if (fe && typeof fe === 'object' && typeof fe.statusCode === 'number' && fe.statusCode > 500 && fe.statusCode < 600) {
+    return { status: fe.statusCode, body: statusBody(fe.statusCode), headers: {} };
+  }
+  return { status: 500, body: statusBody(500), headers: {} };
 }
+
+/**
+ * The stable code of every status the framework, a plugin or node's HTTP
+ * parser may answer by itself, so that no refusal leaves in another shape
+ * (and none repeats the request's path, a header or a stack).
+ */
+const STATUS_BODIES: Record<number, ErrorBody> = {
+  400: { code: 'REQUEST_MALFORMED', message: 'The request is malformed.', messageVi: 'Yêu cầu không đúng cú pháp.' },
+  401: { code: 'AUTH_REQUIRED', message: 'A valid API key is required (Authorization: Bearer <key>).', messageVi: 'Cần khóa API hợp lệ (Authorization: Bearer <khóa>).' },
+  403: { code: 'FORBIDDEN', message: 'Not allowed.', messageVi: 'Không được phép.' },
+  404: { code: 'NOT_FOUND', message: 'No such endpoint.', messageVi: 'Không có điểm truy cập này.' },
+  405: { code: 'METHOD_NOT_ALLOWED', message: 'This endpoint does not take this method.', messageVi: 'Điểm truy cập này không nhận phương thức này.' },
+  406: { code: 'NOT_ACCEPTABLE', message: 'The request body is not what this endpoint takes.', messageVi: 'Nội dung yêu cầu không phải loại điểm truy cập này nhận.' },
+  408: { code: 'REQUEST_TIMEOUT', message: 'The request took too long to arrive.', messageVi: 'Yêu cầu gửi đến quá chậm.' },
+  411: { code: 'LENGTH_REQUIRED', message: 'Content-Length is required.', messageVi: 'Cần tiêu đề Content-Length.' },
+  413: { code: 'BODY_TOO_LARGE', message: 'The request body is too large.', messageVi: 'Nội dung yêu cầu quá lớn.' },
+  414: { code: 'URI_TOO_LONG', message: 'The request URL is too long.', messageVi: 'Địa chỉ yêu cầu quá dài.' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Content-Type.', messageVi: 'Kiểu nội dung (Content-Type) không được hỗ trợ.' },
+  431: { code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large.', messageVi: 'Phần tiêu đề của yêu cầu quá lớn.' },
+  500: { code: 'INTERNAL', message: 'Internal error.', messageVi: 'Lỗi nội bộ.' },
+  502: { code: 'UPSTREAM_FAILED', message: 'A service this one depends on failed.', messageVi: 'Một dịch vụ phụ thuộc bị lỗi.' },
+  503: { code: 'UNAVAILABLE', message: 'The service cannot answer now; retry later.', messageVi: 'Dịch vụ tạm thời không trả lời được; hãy thử lại sau.' },
+  504: { code: 'UPSTREAM_TIMEOUT', message: 'A service this one depends on did not answer in time.', messageVi: 'Một dịch vụ phụ thuộc không trả lời kịp.' },
+};
+
+/** The typed body for a bare HTTP status (a refusal that carries no code of its own). */
+export function statusBody(status: number): ErrorBody {
+  const known = STATUS_BODIES[status];
+  if (known) return { ...known };
+  if (status >= 500) return { code: 'INTERNAL', message: 'Internal error.', messageVi: 'Lỗi nội bộ.' };
+  return { code: 'REQUEST_INVALID', message: `Invalid request (HTTP ${status}).`, messageVi: `Yêu cầu không hợp lệ (HTTP ${status}).` };
+}
+
+/** The status codes statusBody knows, for the OpenAPI document. */
+export const TYPED_STATUSES: readonly number[] = Object.keys(STATUS_BODIES).map(Number);
 
 function fastifyErrorBody(fe: { statusCode?: number; code?: string; validation?: unknown; message?: string }): ErrorBody {
   const msg = fe.message ?? '';
-  if (fe.validation) return { code: 'REQUEST_INVALID', message: `Invalid request: ${msg}`, messageVi: `Yêu cầu không hợp lệ: ${msg}` };
+  if (fe.validation) {
+    const named = validationText(fe.validation, (fe as { validationContext?: string }).validationContext);
+    if (named) return { code: 'REQUEST_INVALID', message: `Invalid request: ${named.en}`, messageVi: `Yêu cầu không hợp lệ: ${named.vi}` };
+    return { code: 'REQUEST_INVALID', message: `Invalid request: ${msg}`, messageVi: `Yêu cầu không hợp lệ: ${msg}` };
+  }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { code: 'BODY_TOO_LARGE', message: 'The request body is too large.', messageVi: 'Nội dung yêu cầu quá lớn.' };
@@ -85,8 +127,15 @@ function fastifyErrorBody(fe: { statusCode?: number; code?: string; validation?:
     case 'FST_ERR_CTP_EMPTY_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
       return { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Missing or invalid Content-Type.', messageVi: 'Thiếu hoặc sai kiểu nội dung (Content-Type).' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'REQUEST_INVALID', message: 'The body does not match its Content-Length.', messageVi: 'Nội dung không khớp với Content-Length.' };
+    case 'FST_ERR_BAD_URL':
+      return { code: 'REQUEST_MALFORMED', message: 'The request URL is malformed.', messageVi: 'Địa chỉ yêu cầu không đúng cú pháp.' };
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request is not multipart/form-data.', messageVi: 'Yêu cầu không phải multipart/form-data.' };
     default:
       if (fe.statusCode === 400 && /JSON/i.test(msg)) return { code: 'REQUEST_MALFORMED', message: 'The JSON body is malformed.', messageVi: 'Nội dung JSON không đúng cú pháp.' };
+      if (fe.statusCode !== undefined && fe.statusCode !== 400 && STATUS_BODIES[fe.statusCode]) return statusBody(fe.statusCode);
       return { code: 'REQUEST_INVALID', message: `Invalid request (${fe.code ?? fe.statusCode}).`, messageVi: `Yêu cầu không hợp lệ (${fe.code ?? fe.statusCode}).` };
   }
 }
@@ -98,5 +147,25 @@ export const errors = {
   identityRequired: () => new HttpError(400, 'IDENTITY_REQUIRED', 'Name the identity to use (?identity=...): this API key may use several.', 'Hãy chỉ rõ danh tính ký (?identity=...): khóa API này dùng được nhiều danh tính.'),
   notPdf: () => new HttpError(422, 'PDF_NOT_PDF', 'The body is not a PDF file.', 'Nội dung gửi lên không phải tệp PDF.'),
   busy: (retryAfter: number) => new HttpError(429, 'BUSY', 'Too many requests in progress; retry later.', 'Có quá nhiều yêu cầu đang xử lý; hãy thử lại sau.', { 'retry-after': String(retryAfter) }),
+  ambiguous: (what: string, whatVi: string) => new HttpError(400, 'AUTH_AMBIGUOUS', `${what}: a request is made with exactly one credential and one identity.`, `${whatVi}: mỗi yêu cầu chỉ dùng đúng một khóa và một danh tính.`),
+  repeatedHeader: (name: string) => new HttpError(400, 'HEADER_REPEATED', `The header ${name} is given more than once.`, `Tiêu đề ${name} được gửi nhiều lần.`),
+  credentialMisplaced: (where: string, whereVi: string) =>
+    new HttpError(400, 'AUTH_MISPLACED', `An API key is sent only in the Authorization header, never in ${where}; this one was not used (replace it if it was real).`, `Khóa API chỉ được gửi trong tiêu đề Authorization, không bao giờ trong ${whereVi}; khóa này không được dùng (hãy thay khóa nếu đó là khóa thật).`),
   draining: () => new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down.', 'Dịch vụ đang dừng.', { 'retry-after': '5', connection: 'close' }),
 };
+
+/** A schema failure with the field named: `body.suffix must be string`, `body has an unknown field "extra"`. */
+function validationText(validation: unknown, context: string | undefined): { en: string; vi: string } | undefined {
+  const first = Array.isArray(validation) ? (validation[0] as { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string } | undefined) : undefined;
+  if (!first) return undefined;
+  const where = `${context ?? 'request'}${(first.instancePath ?? '').replace(/\//g, '.')}`;
+  if (first.keyword === 'additionalProperties' && typeof first.params?.additionalProperty === 'string') {
+    const f = first.params.additionalProperty;
+    return { en: `${where} has an unknown field "${f}"`, vi: `${where} có trường không được nhận "${f}"` };
+  }
+  if (first.keyword === 'required' && typeof first.params?.missingProperty === 'string') {
+    const f = first.params.missingProperty;
+    return { en: `${where}.${f} is required`, vi: `${where}.${f} là bắt buộc` };
+  }
+  return { en: `${where} ${first.message ?? 'is invalid'}`, vi: `${where} ${first.message ?? 'không hợp lệ'}` };
+}

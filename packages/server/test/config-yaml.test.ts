@@ -388,7 +388,7 @@ describe('deployment files (packages/server/deploy)', () => {
     expect(c.identities.map((i) => i.name)).toEqual(['so-tu-phap-con-dau', 'nguyen-van-an']);
     expect(c.identities[0]!.signer).toMatchObject({ pkcs11: { pinFile: '/etc/kyso/secrets/hsm-pin' } });
     expect(c.identities[1]!.signer).toMatchObject({ pkcs11: { tokenSerial: '0012345678', pinEnv: 'KYSO_PIN_NGUYEN_VAN_AN' } });
-    expect(c.apiKeys.map((k) => k.id)).toEqual(['cong-dich-vu-cong', 'bo-phan-mot-cua', 'kiem-toan']);
+    expect(c.apiKeys.map((k) => k.id)).toEqual(['cong-dich-vu-cong', 'bo-phan-mot-cua', 'kiem-toan', 'giam-sat']);
     expect(resolveConfig(loadConfigFile(file, {})).databaseUrl).toBeUndefined();
   });
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { buildDocsPage } from '../src/page/docs-page.js';
-import { startTwoAgencies, type TwoAgencies } from './helpers.js';
+import { bearer, startTwoAgencies, type TwoAgencies } from './helpers.js';
 
 const ARTEFACTS = resolve(__dirname, '../test-results');
 
@@ -161,7 +161,7 @@ describe('GET /docs in headless Chromium at a phone size', () => {
 
 describe('/readyz and the TSA', () => {
   it('has no tsa field when no TSA is configured', async () => {
-    const r = await fetch(`${env.url}/readyz`);
+    const r = await fetch(`${env.url}/readyz`, { headers: bearer(env.keys.ops) });
     expect(r.status).toBe(200);
     const body = (await r.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ready', store: 'ok' });
@@ -178,7 +178,7 @@ describe('/readyz and the TSA', () => {
     const port = (tsa.address() as { port: number }).port;
     const t = await startTwoAgencies({ tsa: { url: `http://127.0.0.1:${port}/tsa` } });
     try {
-      const r = await fetch(`${t.url}/readyz`);
+      const r = await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) });
       expect(await r.json()).toEqual({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' }, tsa: 'ok' });
       expect(r.status).toBe(200);
       expect(connections).toBeGreaterThanOrEqual(1);
@@ -197,7 +197,7 @@ describe('/readyz and the TSA', () => {
     const t = await startTwoAgencies({ tsa: { url: `http://127.0.0.1:${port}/` } });
     try {
       const started = Date.now();
-      const r = await fetch(`${t.url}/readyz`);
+      const r = await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) });
       expect(r.status).toBe(503);
       expect(await r.json()).toEqual({ status: 'not-ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' }, tsa: 'unreachable' });
       expect(Date.now() - started).toBeLessThan(3000);

@@ -26,8 +26,8 @@ export interface TwoAgencies {
   server: KysoServer;
   url: string;
   pki: TestPki;
-  /** Keys: `binh` may sign as the Bình Định identity, `hanoi` as the Hà Nội one, `reader` only reads the audit log. */
-  keys: { binh: string; hanoi: string; reader: string };
+  /** Keys: `binh` may sign as the Bình Định identity, `hanoi` as the Hà Nội one, `reader` only reads the audit log, `ops` only reads /metrics and /readyz. */
+  keys: { binh: string; hanoi: string; reader: string; ops: string };
   log: LogCapture;
   dataDir: string;
 }
@@ -36,7 +36,7 @@ export interface TwoAgencies {
 export async function startTwoAgencies(extra: ServerConfigInput = {}): Promise<TwoAgencies> {
   const pki = await loadOrCreateTestPki();
   const dataDir = tempDir();
-  const keys = { binh: generateApiKey(), hanoi: generateApiKey(), reader: generateApiKey() };
+  const keys = { binh: generateApiKey(), hanoi: generateApiKey(), reader: generateApiKey(), ops: generateApiKey() };
   const log = new LogCapture();
   const server = await createServer(
     {
@@ -50,6 +50,7 @@ export async function startTwoAgencies(extra: ServerConfigInput = {}): Promise<T
         { id: 'binh', sha256: hashApiKey(keys.binh), identities: ['binh-dinh'], operations: ['sign', 'verify', 'codes'] },
         { id: 'hanoi', sha256: hashApiKey(keys.hanoi), identities: ['ha-noi'], operations: ['sign', 'verify', 'codes'] },
         { id: 'reader', sha256: hashApiKey(keys.reader), identities: [], operations: ['audit'] },
+        { id: 'ops', sha256: hashApiKey(keys.ops), identities: [], operations: ['ops'] },
       ],
       trust: { extraRoots: [pki.root.certPem] },
       ...extra,

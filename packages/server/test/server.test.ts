@@ -185,14 +185,14 @@ describe('codes', () => {
 describe('operations endpoints', () => {
   it('health, readiness, metrics, OpenAPI', async () => {
     expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${t.url}/readyz`)).json()).toMatchObject({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' } });
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(await (await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) })).json()).toMatchObject({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' } });
+    const metrics = await (await fetch(`${t.url}/metrics`, { headers: bearer(t.keys.ops) })).text();
     expect(metrics).toMatch(/kyso_signatures_total\{identity="binh-dinh",level="B-B",result="ok"\} \d+/);
     expect(metrics).toContain('kyso_http_requests_total');
     const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; parameters: { name: string }[] }>> };
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/sign', '/v1/verify', '/v1/codes/case', '/v1/codes/cert-number', '/v1/codes/result', '/v1/codes/{code}/void', '/v1/audit', '/healthz', '/readyz']));
-    expect(Object.keys(doc.paths['/v1/sign']!.post!.requestBody!.content)).toEqual(['application/pdf']);
+    expect(Object.keys(doc.paths['/v1/sign']!.post!.requestBody!.content)).toEqual(['application/pdf', 'multipart/form-data']);
     expect(doc.paths['/v1/sign']!.post!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['identity', 'level', 'reason', 'location', 'field', 'resultCode']));
   });
 

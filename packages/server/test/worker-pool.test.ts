@@ -66,7 +66,7 @@ for (const workers of [2, 0]) {
     });
 
     it('reports the threads and the work they did in /metrics', async () => {
-      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const text = await (await fetch(`${t.url}/metrics`, { headers: bearer(t.keys.ops) })).text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
       expect(value('kyso_worker_threads')).toBe(workers);
       if (workers > 0) expect(value('kyso_worker_tasks_completed')).toBeGreaterThanOrEqual(24);
@@ -153,7 +153,7 @@ describe('a signer that fails on the main thread while the document is on a work
     const rec = (await t.server.store.listAudit({ limit: 100 })).find((x) => x.seq === r.auditId)!;
     expect(rec.result).toBe('PKCS11_ERROR');
     expect(rec.outputSha256).toBeNull();
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.url}/metrics`, { headers: bearer(t.keys.ops) })).text();
     expect(metrics).toMatch(/^kyso_signer_errors_total\{identity="binh-dinh",code="PKCS11_ERROR"\} 1$/m);
     expect(metrics).toMatch(/^kyso_signatures_total\{identity="binh-dinh",level="B-B",result="error"\} 1$/m);
     expect(metrics).toMatch(/^kyso_signatures_total\{identity="ha-noi",level="B-B",result="ok"\} 1$/m);

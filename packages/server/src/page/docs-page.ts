@@ -183,19 +183,28 @@ function responsesHtml(op: Json): string {
   const responses = obj(op.responses) ?? {};
   // Most routes list the same error schema under many statuses: one row for them all.
   const groups = new Map<string, { statuses: string[]; description: string; content: Json }>();
+  // Errors of the same shape share a row whatever their descriptions (the codes of each status are listed under it).
+  const described = new Map<string, Map<string, string>>();
   for (const [status, raw] of Object.entries(responses)) {
     const r = obj(raw) ?? {};
     const description = str(r.description) ?? '';
     const content = obj(r.content) ?? {};
-    const key = JSON.stringify([description, content]);
+    const error = Number(status) >= 400;
+    const key = JSON.stringify(error ? ['error', content] : [description, content]);
     const g = groups.get(key);
     if (g) g.statuses.push(status);
-    else groups.set(key, { statuses: [status], description, content });
+    else groups.set(key, { statuses: [status], description: error ? '' : description, content });
+    if (error && description && description !== 'Error') {
+      if (!described.has(key)) described.set(key, new Map());
+      described.get(key)!.set(status, description);
+    }
   }
   if (groups.size === 0) return '<h4>Phản hồi · Responses</h4><p class="muted">không mô tả · not described</p>';
-  const rows = [...groups.values()].map((g) => {
+  const rows = [...groups.entries()].map(([key, g]) => {
     const cls = g.statuses.every((s) => Number(s) >= 400) ? 'err' : 'ok';
-    return `<li><span class="status ${cls}">${g.statuses.map(escapeHtml).join(' · ')}</span>${g.description ? ` ${prose(g.description)}` : ''}${contentHtml(g.content, 'response')}</li>`;
+    const codes = described.get(key);
+    const list = codes && codes.size > 0 ? `<ul class="fields">${[...codes].map(([st, d]) => `<li><code>${escapeHtml(st)}</code> ${prose(d)}</li>`).join('')}</ul>` : '';
+    return `<li><span class="status ${cls}">${g.statuses.map(escapeHtml).join(' · ')}</span>${g.description ? ` ${prose(g.description)}` : ''}${list}${contentHtml(g.content, 'response')}</li>`;
   });
   return `<h4>Phản hồi · Responses</h4><ul class="responses">${rows.join('')}</ul>`;
 }

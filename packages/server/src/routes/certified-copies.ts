@@ -27,7 +27,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
   app.post<{ Querystring: CopyQuery }>(
     '/v1/certified-copies',
     {
-      config: { audit: 'certified-copy', operation: 'sign', limited: true },
+      config: { audit: 'certified-copy', operation: 'sign', limited: true, bodyTypes: ['image/jpeg', 'image/png', 'application/pdf', 'application/octet-stream'] },
       schema: {
         summary: 'Chứng thực bản sao điện tử / certify an electronic copy',
         description:
@@ -65,6 +65,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
         throw errors.forbidden(`certify for agency ${seal.agency} with an officer of ${officer.agency}`, `chứng thực cho cơ quan ${seal.agency} bằng cán bộ của ${officer.agency}`);
       }
       const body = req.body;
+      if (body !== undefined && body !== null && !Buffer.isBuffer(body)) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the scan or the PDF itself (image/jpeg, image/png, application/pdf).', 'Hãy gửi chính bản quét hoặc tệp PDF (image/jpeg, image/png, application/pdf).');
       if (!Buffer.isBuffer(body) || body.length === 0) throw new KysoError('PDF_EMPTY', 'The request has no scan or PDF.', { vi: 'Yêu cầu không kèm bản quét hoặc tệp PDF.' });
       const level = q.level ?? 'B-B';
       const tsa = ctx.config.tsa;

@@ -1,11 +1,53 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { errorSchema } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Media types of a binary body other than a PDF (the OpenAPI document lists them). */
+    bodyTypes?: readonly string[];
+  }
+}
 
 interface Collected {
   method: string;
   url: string;
   schema: Record<string, unknown>;
   pdfBody: boolean;
+  multipart: boolean;
+  bodyTypes: readonly string[];
 }
+
+/**
+ * Every error code the service answers, by status: the description of each
+ * error response. What the framework and node's HTTP parser refuse by
+ * themselves is in the same `{ code, message, messageVi }` shape.
+ */
+const ERROR_CODES: Record<number, string> = {
+  400: 'REQUEST_INVALID (a field of the query, body or a header has the wrong type or value; the field is named; nothing is reserved or allocated), REQUEST_MALFORMED (JSON, URL or HTTP framing, e.g. Content-Length with Transfer-Encoding), AUTH_AMBIGUOUS (two Authorization headers, two credentials in one, a repeated Idempotency-Key or X-Kyso-Identity), AUTH_MISPLACED (an API key in the query string, a form field or a body field), HEADER_REPEATED, IDENTITY_UNKNOWN, IDENTITY_REQUIRED, LEVEL_NEEDS_TSA, CODE_INVALID, SIGN_OPTIONS_INVALID, CERTIFICATE_INVALID',
+  401: 'AUTH_REQUIRED: no valid API key (Authorization: Bearer <key>)',
+  403: 'FORBIDDEN: the key may not use this identity or operation',
+  404: 'NOT_FOUND, CODE_NOT_FOUND, SESSION_NOT_FOUND, SIGN_FIELD_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED (with Allow)',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT: the request (upload included) took longer than requestTimeoutMs',
+  409: 'CODE_STATE, SIGN_FIELD_EXISTS, SIGN_NOT_PERMITTED, SIGN_CERTIFY_NOT_FIRST, SIGN_FIELD_LOCKED, SESSION_COMPLETED',
+  410: 'SESSION_EXPIRED',
+  413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'PDF_NOT_PDF, PDF_EMPTY, PDF_TRUNCATED, PDF_XREF_BROKEN, PDF_MALFORMED, PDF_ENCRYPTED, PDF_UNSUPPORTED, CMS_MALFORMED, SIGNATURE_INVALID',
+  429: 'BUSY (with Retry-After)',
+  431: 'HEADERS_TOO_LARGE: the request headers exceed 16 KiB',
+  500: 'INTERNAL',
+  502: 'TSA_FAILED, UPSTREAM_FAILED',
+  503: 'SHUTTING_DOWN, AUDIT_UNAVAILABLE (with Retry-After), PKCS11_ERROR, PKCS11_TOKEN_NOT_FOUND, PKCS11_PIN_LOCKED, PKCS11_PIN_INCORRECT, TSA_UNAVAILABLE, NETWORK_FAILED, NETWORK_TIMEOUT',
+  504: 'UPSTREAM_TIMEOUT',
+};
+
+/** Refusals any operation may get whatever it does: framework and parser level (400, 408, 431, 500), and for bodies 413/415. */
+const EVERY_OPERATION = [400, 408, 431, 500];
+const WITH_BODY = [413, 415];
+const WITH_KEY = [401, 403];
 
 /** Collects every route as it is registered; returns a builder of the OpenAPI 3.0 document. */
 export function collectOpenApi(app: FastifyInstance): () => Record<string, unknown> {
@@ -14,7 +56,7 @@ export function collectOpenApi(app: FastifyInstance): () => Record<string, unkno
     if (!r.schema || r.method === 'HEAD') return;
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) {
       if (m === 'HEAD') continue;
-      routes.push({ method: m.toLowerCase(), url: r.url, schema: r.schema as Record<string, unknown>, pdfBody: r.config?.pdfBody === true });
+      routes.push({ method: m.toLowerCase(), url: r.url, schema: r.schema as Record<string, unknown>, pdfBody: r.config?.pdfBody === true, multipart: r.config?.multipart === true, bodyTypes: r.config?.bodyTypes ?? [] });
     }
   });
   let doc: Record<string, unknown> | undefined;
@@ -30,6 +72,21 @@ function params(where: 'query' | 'path' | 'header', schema: unknown): unknown[] 
   });
 }
 
+/**
+ * A multipart form of the route: the one file part `file` (the PDF) and the
+ * query's options as text fields of the same names (each at most once,
+ * never also in the query or a header; at most 20 fields of 4 KB).
+ */
+function formSchema(query: unknown): Record<string, unknown> {
+  const props = ((query as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}) as Record<string, unknown>;
+  return {
+    type: 'object',
+    required: ['file'],
+    properties: { file: { type: 'string', format: 'binary', description: 'The PDF (one file part, up to bodyLimit)' }, ...props },
+    additionalProperties: false,
+  };
+}
+
 function build(routes: Collected[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -38,9 +95,18 @@ function build(routes: Collected[]): Record<string, unknown> {
     const responses: Record<string, unknown> = {};
     for (const [status, rs] of Object.entries((s.response ?? {}) as Record<string, Record<string, unknown>>)) {
       const { description, ...schema } = rs;
-      responses[status] = { description: (description as string | undefined) ?? (Number(status) >= 400 ? 'Error' : 'OK'), content: { 'application/json': { schema } } };
+      const n = Number(status);
+      responses[status] = { description: (description as string | undefined) ?? (n >= 400 ? (ERROR_CODES[n] ?? 'Error') : 'OK'), content: { 'application/json': { schema } } };
     }
-    if (r.url === '/v1/sign') responses['200'] = { description: 'The signed PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } };
+    const takesBody = r.method === 'post' || r.method === 'put' || r.method === 'patch';
+    const secured = Array.isArray(s.security) && s.security.length > 0;
+    for (const n of [...EVERY_OPERATION, ...(takesBody ? WITH_BODY : []), ...(secured ? WITH_KEY : [])]) {
+      responses[String(n)] ??= { description: ERROR_CODES[n] ?? 'Error', content: { 'application/json': { schema: errorSchema } } };
+    }
+    if (r.pdfBody || r.bodyTypes.length > 0) {
+      responses['200'] = { description: r.url === '/v1/sign' ? 'The signed PDF' : r.url === '/v1/certified-copies' ? 'The certified copy (signed PDF)' : 'OK', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } };
+      if (r.url === '/v1/verify') responses['200'] = { description: 'The verification report (JSON, or text with format=text)', content: { 'application/json': { schema: (s.response as Record<string, Record<string, unknown>> | undefined)?.['200'] ?? {} }, 'text/plain': { schema: { type: 'string' } } } };
+    }
     const op: Record<string, unknown> = {
       ...(s.summary ? { summary: s.summary } : {}),
       ...(s.description ? { description: s.description } : {}),
@@ -49,14 +115,28 @@ function build(routes: Collected[]): Record<string, unknown> {
       parameters: [...params('path', s.params), ...params('query', s.querystring), ...params('header', s.headers)],
       responses,
     };
-    if (r.pdfBody) op.requestBody = { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } };
-    else if (s.body) op.requestBody = { required: false, content: { 'application/json': { schema: s.body } } };
+    const binary = { schema: { type: 'string', format: 'binary' } };
+    if (r.pdfBody || r.bodyTypes.length > 0) {
+      const content: Record<string, unknown> = {};
+      for (const t of r.pdfBody ? ['application/pdf', ...r.bodyTypes] : r.bodyTypes) content[t] = binary;
+      if (r.multipart) content['multipart/form-data'] = { schema: formSchema(s.querystring), encoding: { file: { contentType: 'application/pdf' } } };
+      op.requestBody = { required: true, content };
+    } else if (s.body) op.requestBody = { required: false, content: { 'application/json': { schema: s.body } } };
     (paths[url] ??= {})[r.method] = op;
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'kyso signing service', version: '0.1.0', description: 'PAdES signing, verification and codes for Vietnamese e-government. Errors: { code, message, messageVi }.' },
-    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    info: {
+      title: 'kyso signing service',
+      version: '0.1.0',
+      description:
+        'PAdES signing, verification and codes for Vietnamese e-government. Every refusal, including those of the framework and the HTTP parser (404 unknown path, 405, 408, 413, 415, 431), is { code, message, messageVi } with a stable code, without a stack or the request path. Send the API key only as one Authorization: Bearer header.',
+    },
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: errorSchema },
+      responses: Object.fromEntries(Object.entries(ERROR_CODES).map(([status, d]) => [`Error${status}`, { description: d, content: { 'application/json': { schema: errorSchema } } }])),
+    },
     paths,
   };
 }

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerContext } from '../create-server.js';
 import { buildDocsPage } from '../page/docs-page.js';
+import { bearer, errorSchema } from './schemas.js';
 
 const TSA_CONNECT_TIMEOUT_MS = 2000;
 
@@ -46,53 +47,84 @@ function tcpReachable(url: string, timeoutMs: number): Promise<boolean> {
   });
 }
 
+interface Readiness {
+  ok: boolean;
+  detail: { status: 'ready' | 'not-ready'; store: string; signers: Record<string, string>; tsa?: 'ok' | 'unreachable' };
+}
+
+/** The store answers, every identity's certificate is readable and unexpired and, with a TSA, a TCP connection to it opens. */
+async function readiness(ctx: ServerContext): Promise<Readiness> {
+  const tsaUrl = ctx.config.tsa?.url;
+  // Started first so the probe costs the slowest check, not the sum of them.
+  const tsaCheck = tsaUrl ? tcpReachable(tsaUrl, TSA_CONNECT_TIMEOUT_MS) : undefined;
+  let store = 'ok';
+  try {
+    await ctx.store.ping();
+    await ctx.sequences.current({ kind: 'case', agency: 'readyz', period: '0' });
+  } catch {
+    store = 'unreachable';
+  }
+  const signers: Record<string, string> = {};
+  for (const [name, id] of ctx.identities) {
+    let state = 'ok';
+    try {
+      if (new Date(new X509Certificate(Buffer.from(id.signer.certificate)).validTo).getTime() < Date.now()) state = 'certificate-expired';
+    } catch {
+      state = 'certificate-unreadable';
+    }
+    signers[name] = state;
+  }
+  const tsa = tsaCheck ? ((await tsaCheck) ? 'ok' : 'unreachable') : undefined;
+  const ok = store === 'ok' && Object.values(signers).every((s) => s === 'ok') && tsa !== 'unreachable';
+  return { ok, detail: { status: ok ? 'ready' : 'not-ready', store, signers, ...(tsa ? { tsa } : {}) } };
+}
+
+const opsErrors = { 401: { description: 'AUTH_REQUIRED: a key was sent and is not valid', ...errorSchema }, 403: { description: 'FORBIDDEN: the key has no ops scope', ...errorSchema } };
+
+/**
+ * Liveness (/healthz) is public. Readiness details (/readyz: the store, each
+ * identity by name, the TSA) and /metrics (identity names in labels) are for
+ * a key with the `ops` operation; an anonymous /readyz gets the bare status
+ * only. With `opsListener` configured, the same three answer without a key
+ * on that address too (registerOpsListenerRoutes).
+ */
 export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, openapi: () => Record<string, unknown>): void {
-  app.get('/healthz', { schema: { summary: 'The process is up', tags: ['ops'], response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { summary: 'The process is up (public)', tags: ['ops'], response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/readyz',
     {
+      config: { operation: 'ops', anonymous: true },
       schema: {
         summary: 'The stores, signers and TSA are reachable',
-        description: 'The store answers, every identity\'s certificate is readable and unexpired and, when a TSA is configured, a TCP connection to it opens within 2 s.',
+        description:
+          "The store answers, every identity's certificate is readable and unexpired and, when a TSA is configured, a TCP connection to it opens within 2 s. Without a key: only `{ status }`. With a key that has the `ops` operation: which part failed, each identity by name.",
         tags: ['ops'],
+        security: [{}, ...bearer],
         response: {
-          200: { description: 'Ready', ...readySchema },
-          503: { description: 'Not ready: the failing part is named', ...readySchema },
+          200: { description: 'Ready (details only for an ops key)', ...readySchema },
+          503: { description: 'Not ready: the failing part is named (for an ops key)', ...readySchema },
+          ...opsErrors,
         },
       },
     },
-    async (_req, reply) => {
-      const tsaUrl = ctx.config.tsa?.url;
-      // Started first so the probe costs the slowest check, not the sum of them.
-      const tsaCheck = tsaUrl ? tcpReachable(tsaUrl, TSA_CONNECT_TIMEOUT_MS) : undefined;
-      let store = 'ok';
-      try {
-        await ctx.store.ping();
-        await ctx.sequences.current({ kind: 'case', agency: 'readyz', period: '0' });
-      } catch {
-        store = 'unreachable';
-      }
-      const signers: Record<string, string> = {};
-      for (const [name, id] of ctx.identities) {
-        let state = 'ok';
-        try {
-          if (new Date(new X509Certificate(Buffer.from(id.signer.certificate)).validTo).getTime() < Date.now()) state = 'certificate-expired';
-        } catch {
-          state = 'certificate-unreadable';
-        }
-        signers[name] = state;
-      }
-      const tsa = tsaCheck ? ((await tsaCheck) ? 'ok' : 'unreachable') : undefined;
-      const ok = store === 'ok' && Object.values(signers).every((s) => s === 'ok') && tsa !== 'unreachable';
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', store, signers, ...(tsa ? { tsa } : {}) });
+    async (req, reply) => {
+      const r = await readiness(ctx);
+      return reply.code(r.ok ? 200 : 503).send(req.kyso.key ? r.detail : { status: r.detail.status });
     },
   );
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_req, reply) => {
-    reply.type(ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      config: { operation: 'ops' },
+      schema: { summary: 'Prometheus metrics (ops key)', tags: ['ops'], security: bearer, response: { 401: { description: 'AUTH_REQUIRED', ...errorSchema }, 403: opsErrors[403] } },
+    },
+    async (_req, reply) => {
+      reply.type(ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    },
+  );
 
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['ops'] } }, async () => openapi());
 
@@ -105,4 +137,21 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
   app.get('/docs', { schema: { summary: 'Tài liệu API / this API documentation (HTML)', tags: ['ops'] } }, async (_req, reply) => docs(reply, './'));
   // No schema: the same page under a second address is not a second operation. Its links climb one level more.
   app.get('/docs/', async (_req, reply) => docs(reply, '../'));
+}
+
+/**
+ * The operations listener (`opsListener` in the configuration): /healthz,
+ * the detailed /readyz and /metrics with no key, for a scraper on a private
+ * address that the API's clients cannot reach.
+ */
+export function registerOpsListenerRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = await readiness(ctx);
+    return reply.code(r.ok ? 200 : 503).send(r.detail);
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
 }

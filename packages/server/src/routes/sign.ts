@@ -8,6 +8,8 @@ import { sha256Hex } from '../audit.js';
 import { errors, HttpError } from '../errors.js';
 import { readSharedStream, tooLarge } from '../shared-body.js';
 import { bearer, errorResponses, headerText } from './schemas.js';
+import { isCredentialName } from '../authentication.js';
+import { coerceText } from '../query-coercion.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -143,6 +145,7 @@ async function readForm(req: FastifyRequest, reply: FastifyReply, ctx: ServerCon
         continue;
       }
       const name = part.fieldname;
+      if (isCredentialName(name)) throw errors.credentialMisplaced('a form field', 'trường biểu mẫu');
       if (name === 'file') throw invalid('Send the PDF as a file part (with a filename), not as a text field.', 'Hãy gửi tệp PDF dưới dạng phần tệp (có tên tệp), không phải trường văn bản.');
       if (!OPTION_NAMES.includes(name)) throw invalid(`Unknown form field "${name}".`, `Không có trường biểu mẫu "${name}".`);
       if (part.fieldnameTruncated || part.valueTruncated) throw invalid(`The form field "${name}" is longer than ${FIELD_BYTES} bytes.`, `Trường biểu mẫu "${name}" dài quá ${FIELD_BYTES} byte.`);
@@ -200,6 +203,8 @@ function signOptions(req: FastifyRequest, form: Map<string, unknown> | undefined
   for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) put(name, value, QUERY);
   for (const [name, header] of HEADER_OPTIONS) put(name, headerText(req.headers[header]), { en: `header ${header}`, vi: `tiêu đề ${header}` });
   if (form) for (const [name, value] of form) put(name, value, FORM);
+  // Text from three places, converted once by the query's schema (booleans, integers), then checked by it.
+  coerceText(req.routeOptions.schema?.querystring, merged);
   const validate = req.getValidationFunction('querystring');
   if (validate && !validate(merged)) {
     const err = (validate.errors as { instancePath?: string; message?: string }[] | null | undefined)?.[0];

@@ -48,9 +48,14 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
         tags: ['vgca'],
         security: bearer,
         params: { type: 'object', properties: { endpoint: { type: 'string', enum: [...ENDPOINTS] } }, required: ['endpoint'] },
+        // The one body that admits fields it does not list: this is the VGCA desktop plugin's request format, not kyso's, and
+        // systems written for the plugin send whatever their version of it carries (extra metadata, UI options). Unknown
+        // fields are ignored, never used; the listed ones are still type-checked without coercion, and a credential-named
+        // field (api_key, token, …) is refused like anywhere else.
         body: {
           type: 'object',
           required: ['FileName'],
+          additionalProperties: true,
           properties: {
             FileName: { type: 'string', minLength: 1, maxLength: 2048 },
             FileUploadHandler: { type: 'string', maxLength: 2048 },
