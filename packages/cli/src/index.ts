@@ -1,2 +1,3 @@
 export { createProgram } from './program.js';
-export { run, CliError } from './run.js';
+export { run } from './run.js';
+export { CliError } from './cli-error.js';

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { isKysoError } from '@kyso/core';
+import { CliError } from './cli-error.js';
 import { createProgram } from './program.js';
 
 /** Exit codes: 0 ok, 1 failure (or, for verify, an invalid verdict), 64 usage. */
@@ -23,12 +24,5 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stderr.write(`kyso: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
-  }
-}
-
-/** A failure of the command line itself (bad option combination, unreadable file). */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
   }
 }

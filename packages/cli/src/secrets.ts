@@ -1,4 +1,4 @@
-import { CliError } from './run.js';
+import { CliError } from './cli-error.js';
 
 /**
  * A secret from a literal option or an environment variable. The value is

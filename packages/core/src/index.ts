@@ -1,6 +1,7 @@
 export { KysoError, isKysoError } from './errors.js';
 export type { KysoErrorCode, KysoErrorOptions } from './errors.js';
-export type { Signer, DigestAlgorithm, SignatureAlgorithm } from './sign/signer.js';
+export * from './contracts/index.js';
+export * from './metadata/index.js';
 export * from './sign/index.js';
 export * from './pdf/index.js';
 export * from './trust/index.js';

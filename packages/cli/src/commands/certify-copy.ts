@@ -3,8 +3,9 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CodeAllocator, certifyCopy, isKysoError, openSequenceStore, type CertifyCopyOptions } from '@kyso/core';
-import { CliError } from '../run.js';
-import { loadSigner, ltvOptions, parseLevel } from './sign.js';
+import { CliError } from '../cli-error.js';
+import { ltvOptions, parseLevel } from '../options/pades-level.js';
+import { loadSigner } from '../options/signer-options.js';
 
 interface CertifyCopyCliOptions {
   output: string;

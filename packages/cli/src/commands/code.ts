@@ -13,7 +13,7 @@ import {
   parseResultCodeDisplay,
   type SequenceStore,
 } from '@kyso/core';
-import { CliError } from '../run.js';
+import { CliError } from '../cli-error.js';
 
 interface StoreOptions {
   dataDir: string;

@@ -1,8 +1,8 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { extendPdf } from '@kyso/core';
-import { CliError } from '../run.js';
-import { ltvOptions, parseLevel } from './sign.js';
+import { CliError } from '../cli-error.js';
+import { ltvOptions, parseLevel } from '../options/pades-level.js';
 
 interface ExtendOptions {
   output: string;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { applyEnv, ConfigError, createServer, loadConfigFile, openServerStore, prepareDevMode, verifyAuditChain, type ServerConfigInput } from '@kyso/server';
-import { CliError } from '../run.js';
+import { CliError } from '../cli-error.js';
 
 interface ServeOptions {
   port?: string;

@@ -1,31 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { SoftwareSigner, isKysoError, parseLockSpec, signPdfFile, tsaTimestamper, type DigestAlgorithm, type FieldLockOptions, type MdpPermission, type PadesLevel, type Signer, type Timestamper } from '@kyso/core';
-import { Pkcs11Signer, type KeySelector } from '@kyso/pkcs11';
-import { tokenSelector } from './token.js';
-import { CliError } from '../run.js';
-import { secretFrom } from '../secrets.js';
+import { isKysoError, parseLockSpec, signPdfFile, type DigestAlgorithm, type FieldLockOptions, type MdpPermission } from '@kyso/core';
+import { CliError } from '../cli-error.js';
+import { ltvOptions, parseLevel } from '../options/pades-level.js';
+import { loadSigner, type SignerOptions } from '../options/signer-options.js';
 
-interface SignOptions {
+interface SignOptions extends SignerOptions {
   output: string;
-  p12?: string;
-  password?: string;
-  passwordEnv?: string;
-  key?: string;
-  cert?: string;
-  chain?: string;
   reason?: string;
   location?: string;
   contact?: string;
   field?: string;
   digest?: string;
-  pss?: boolean;
   resultCode?: string;
-  pkcs11Module?: string;
-  token?: string;
-  tokenSerial?: string;
-  pinEnv?: string;
-  pinFile?: string;
   level?: string;
   tsa?: string;
   timeout?: string;
@@ -107,88 +93,6 @@ function permission(value: string, flag: string): MdpPermission {
   throw new CliError(`${flag} "${value}": use 1 (no changes), 2 (form filling and signing) or 3 (also annotations)`, 64);
 }
 
-export function parseLevel(level: string | undefined): PadesLevel {
-  const l = (level ?? 'B-B').toUpperCase();
-  if (l === 'B-B' || l === 'B-T' || l === 'B-LT' || l === 'B-LTA') return l;
-  throw new CliError(`unknown level "${level}": use B-B, B-T, B-LT or B-LTA`, 64);
-}
-
-/** The TSA and validation-data options a level needs, from --tsa and --timeout. */
-export function ltvOptions(opts: { tsa?: string; timeout?: string }, level: PadesLevel): { timestamper?: Timestamper; validation?: { timeoutMs: number } } {
-  const timeoutMs = Number(opts.timeout ?? '10000');
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout "${opts.timeout}" is not a positive number of milliseconds`, 64);
-  if (level !== 'B-B' && !opts.tsa) throw new CliError(`level ${level} needs --tsa <url>`, 64);
-  return {
-    ...(opts.tsa ? { timestamper: tsaTimestamper({ url: opts.tsa, timeoutMs }) } : {}),
-    validation: { timeoutMs },
-  };
-}
-
-export async function loadSigner(
-  opts: Pick<SignOptions, 'p12' | 'password' | 'passwordEnv' | 'key' | 'cert' | 'chain' | 'pss' | 'pkcs11Module' | 'token' | 'tokenSerial' | 'pinEnv' | 'pinFile'>,
-): Promise<Signer> {
-  if (opts.pkcs11Module !== undefined) {
-    if (opts.p12 || opts.cert || opts.password !== undefined || opts.passwordEnv !== undefined) {
-      throw new CliError('--pkcs11-module signs with a token: do not combine it with --p12, --cert or --password');
-    }
-    if (!opts.key) throw new CliError('--pkcs11-module needs --key <label-or-id> (see "kyso token keys")');
-    const base = {
-      module: opts.pkcs11Module,
-      token: tokenSelector(opts),
-      ...(opts.pinEnv !== undefined ? { pinEnv: opts.pinEnv } : {}),
-      ...(opts.pinFile !== undefined ? { pinFile: opts.pinFile } : {}),
-      ...(opts.pss ? { scheme: 'RSA-PSS' as const } : {}),
-      ...(opts.chain ? { chain: await readInput(opts.chain) } : {}),
-      sessions: 1,
-    };
-    const m = /^(label|id|subject):(.*)$/s.exec(opts.key);
-    let token: Pkcs11Signer;
-    if (m) {
-      token = await Pkcs11Signer.open({ ...base, key: { [m[1]!]: m[2]! } as unknown as KeySelector });
-    } else {
-      try {
-        token = await Pkcs11Signer.open({ ...base, key: { label: opts.key } });
-      } catch (e) {
-        // No key with that label: a hexadecimal value may be a CKA_ID.
-        if (!(isKysoError(e) && e.code === 'KEY_NOT_FOUND' && /^(0x)?[0-9a-f:]+$/i.test(opts.key))) throw e;
-        token = await Pkcs11Signer.open({ ...base, key: { id: opts.key } });
-      }
-    }
-    // One PDF per command: the session closes right after the signature
-    // (the module's exit hook covers a failure before signing).
-    const oneShot: Signer = {
-      certificate: token.certificate,
-      chain: token.chain,
-      signatureAlgorithm: token.signatureAlgorithm,
-      defaultDigest: token.defaultDigest,
-      maxSignatureSize: token.maxSignatureSize,
-      sign: async (data, digest) => {
-        try {
-          return await token.sign(data, digest);
-        } finally {
-          await token.close();
-        }
-      },
-    };
-    return oneShot;
-  }
-  const password = secretFrom({ value: opts.password, env: opts.passwordEnv });
-  const signerOptions = opts.pss ? { scheme: 'RSA-PSS' as const } : {};
-  if (opts.p12) {
-    if (opts.key || opts.cert) throw new CliError('use either --p12 or --key/--cert, not both');
-    const bytes = await readInput(opts.p12);
-    return SoftwareSigner.fromPkcs12(bytes, password ?? '', signerOptions);
-  }
-  if (opts.key && opts.cert) {
-    const [key, cert, chain] = await Promise.all([readInput(opts.key), readInput(opts.cert), opts.chain ? readInput(opts.chain) : undefined]);
-    return SoftwareSigner.fromPem(
-      { key, cert, ...(chain ? { chain } : {}), ...(password !== undefined ? { passphrase: password } : {}) },
-      signerOptions,
-    );
-  }
-  throw new CliError('a signing key is required: --p12 <file>, or --key <file> with --cert <file>');
-}
-
 function parseDigest(d: string | undefined): DigestAlgorithm {
   switch ((d ?? 'sha256').toLowerCase().replace('-', '')) {
     case 'sha256':
@@ -202,10 +106,3 @@ function parseDigest(d: string | undefined): DigestAlgorithm {
   }
 }
 
-async function readInput(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}

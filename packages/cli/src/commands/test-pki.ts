@@ -12,7 +12,7 @@ import {
   writeTestPki,
   type TestKeyType,
 } from '@kyso/core/testing';
-import { CliError } from '../run.js';
+import { CliError } from '../cli-error.js';
 
 interface TestPkiCliOptions {
   out: string;

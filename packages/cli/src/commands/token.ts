@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { listKeys, listTokens, type TokenDescription, type TokenSelector } from '@kyso/pkcs11';
-import { CliError } from '../run.js';
+import { listKeys, listTokens, type TokenDescription } from '@kyso/pkcs11';
+import { tokenSelector } from '../options/token-selector.js';
 
 interface ListOptions {
   module: string;
@@ -68,13 +68,6 @@ export function registerToken(program: Command): void {
         }
       }
     });
-}
-
-export function tokenSelector(opts: { token?: string | undefined; tokenSerial?: string | undefined }): TokenSelector {
-  if (opts.token !== undefined && opts.tokenSerial !== undefined) throw new CliError('use either --token <label> or --token-serial <serial>, not both', 64);
-  if (opts.token !== undefined) return { label: opts.token };
-  if (opts.tokenSerial !== undefined) return { serial: opts.tokenSerial };
-  throw new CliError('choose the token: --token <label> or --token-serial <serial> (see "kyso token list")', 64);
 }
 
 function describe(t: TokenDescription): string {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isKysoError, renderReport, TrustStore, verifyPdf, type VerificationReport } from '@kyso/core';
-import { CliError } from '../run.js';
+import { CliError } from '../cli-error.js';
 
 interface VerifyOptions {
   json?: boolean;

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { KysoError } from '../errors.js';
-import type { DigestAlgorithm, SignatureAlgorithm } from '../sign/signer.js';
+import type { DigestAlgorithm, SignatureAlgorithm } from '../contracts/index.js';
 import { OID } from './oids.js';
 import { der } from './pre-encoded.js';
 

@@ -1,4 +1,4 @@
-import type { DigestAlgorithm, Signer } from '../sign/signer.js';
+import type { DigestAlgorithm, Signer } from '../contracts/index.js';
 import { CmsSignerTemplate, type CmsAssembleOptions } from './signer-template.js';
 
 const templates = new WeakMap<Signer, Map<DigestAlgorithm, CmsSignerTemplate>>();

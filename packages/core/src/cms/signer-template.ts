@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { createHash } from 'node:crypto';
 import { KysoError } from '../errors.js';
-import type { DigestAlgorithm, SignatureAlgorithm, Signer } from '../sign/signer.js';
+import type { DigestAlgorithm, SignatureAlgorithm, Signer } from '../contracts/index.js';
 import { digestAlgorithmId, digestInfo, signatureAlgorithmIdDer, spkiFacts } from './algorithms.js';
 import { attributeDer, attributeType, type CmsAttributeInput } from './attributes.js';
 import { certificateParts } from './certificate-parts.js';

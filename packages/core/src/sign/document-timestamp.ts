@@ -1,6 +1,6 @@
 import { KysoError } from '../errors.js';
-import { embedSignature, preparePdf } from './sign-pdf.js';
-import { DEFAULT_TOKEN_RESERVE, type Timestamper } from './timestamper.js';
+import { embedSignature, preparePdf } from './signature-update.js';
+import { DEFAULT_TOKEN_RESERVE, type Timestamper } from '../contracts/index.js';
 
 export interface DocumentTimestampOptions {
   timestamper: Timestamper;

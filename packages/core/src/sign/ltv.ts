@@ -2,11 +2,10 @@ import * as asn1js from 'asn1js';
 import { inspectCms, inspectTimestampToken, type CmsInspection } from '../cms/inspect/index.js';
 import { KysoError } from '../errors.js';
 import { formFields, PdfDict, PdfReader, PdfRef, PdfString, readDss } from '../pdf/index.js';
-import { collectValidationData, type CollectValidationOptions, type Timestamper, type ValidationData } from '../time/index.js';
+import type { Timestamper } from '../contracts/index.js';
+import { collectValidationData, type CollectValidationOptions, type ValidationData } from '../time/index.js';
 import { addDocumentTimestamp } from './document-timestamp.js';
 import { addDss, type VriEntry } from './dss.js';
-
-export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
 export interface ExtendPdfOptions {
   level: 'B-LT' | 'B-LTA';

@@ -1,5 +1,6 @@
 import { KysoError } from '../errors.js';
-import { PdfDict, type PdfReader } from '../pdf/index.js';
+import { readDocMdp } from '../pdf/doc-mdp.js';
+import type { PdfReader } from '../pdf/index.js';
 import { activeLocks } from './field-lock.js';
 
 /**
@@ -11,19 +12,11 @@ import { activeLocks } from './field-lock.js';
  * updates stay allowed (callers skip this check for them).
  */
 export function assertChangesPermitted(reader: PdfReader): void {
-  const perms = reader.resolve(reader.catalog().get('Perms'));
-  const docMdp = perms instanceof PdfDict ? reader.resolve(perms.get('DocMDP')) : undefined;
-  const refs = docMdp instanceof PdfDict ? reader.resolve(docMdp.get('Reference')) : undefined;
-  for (const r of Array.isArray(refs) ? refs : []) {
-    const ref = reader.resolve(r);
-    if (!(ref instanceof PdfDict) || ref.getName('TransformMethod') !== 'DocMDP') continue;
-    const params = reader.resolve(ref.get('TransformParams'));
-    const p = params instanceof PdfDict ? (params.getNumber('P') ?? 2) : 2;
-    if (p === 1) {
-      throw new KysoError('SIGN_NOT_PERMITTED', 'The document is certified with "no changes permitted": adding a signature would invalidate its certification.', {
-        vi: 'Tài liệu đã được chứng nhận với quyền "không cho phép thay đổi": thêm chữ ký sẽ làm mất hiệu lực chứng nhận đó.',
-      });
-    }
+  // A DocMDP transform without /P means P=2.
+  if (readDocMdp(reader)?.permissions.includes(1)) {
+    throw new KysoError('SIGN_NOT_PERMITTED', 'The document is certified with "no changes permitted": adding a signature would invalidate its certification.', {
+      vi: 'Tài liệu đã được chứng nhận với quyền "không cho phép thay đổi": thêm chữ ký sẽ làm mất hiệu lực chứng nhận đó.',
+    });
   }
   const locked = activeLocks(reader).find((l) => l.permissions === 1);
   if (locked) {

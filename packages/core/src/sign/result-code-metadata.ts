@@ -1,11 +1,7 @@
 import { parseResultCode } from '../codes/index.js';
 import { KysoError } from '../errors.js';
+import { RESULT_CODE_INFO_KEY, RESULT_CODE_XMP, RESULT_CODE_XMP_PROPERTY } from '../metadata/index.js';
 import { PdfDict, PdfRef, PdfString, readXmp, xmpStream, xmpWithProperty, type IncrementalWriter, type PdfReader } from '../pdf/index.js';
-
-/** Where kyso records the result code (mã kết quả) of the citizen's data store. */
-export const RESULT_CODE_XMP = { uri: 'http://ns.kyso.vn/chung-thuc/1.0/', prefix: 'kyso' } as const;
-export const RESULT_CODE_XMP_PROPERTY = 'MaKetQua';
-export const RESULT_CODE_INFO_KEY = 'MaKetQua';
 
 /**
  * Writes the result code into the document information dictionary and the

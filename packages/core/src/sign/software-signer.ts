@@ -2,7 +2,7 @@ import { X509Certificate, constants, createPublicKey, sign as cryptoSign, type K
 import { digestLength, nodeDigestName, publicKeyFacts, type PublicKeyFacts } from '../cms/algorithms.js';
 import { KysoError } from '../errors.js';
 import { readCertificates, readPkcs12, readPrivateKey } from './key-files.js';
-import type { DigestAlgorithm, SignatureAlgorithm, Signer } from './signer.js';
+import type { DigestAlgorithm, SignatureAlgorithm, Signer } from '../contracts/index.js';
 
 export interface SoftwareSignerOptions {
   /** For RSA keys: PKCS#1 v1.5 (default) or PSS (salt = digest length, MGF1 with the same hash). */

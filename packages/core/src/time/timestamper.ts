@@ -1,20 +1,7 @@
-import type { DigestAlgorithm } from '../sign/signer.js';
+import { DEFAULT_TOKEN_RESERVE, type DigestAlgorithm, type Timestamper } from '../contracts/index.js';
 import type { Fetcher } from './fetcher.js';
 import { requestTimestamp } from './timestamp-client.js';
 
-/**
- * Anything that turns a digest into an RFC 3161 timestamp token (the DER
- * ContentInfo): a TSA over HTTP, a test TSA, a remote service.
- */
-export interface Timestamper {
-  /** Digest algorithm for the message imprint (default SHA-256). */
-  readonly digest?: DigestAlgorithm;
-  /** Upper bound of a token's size in bytes, to size /Contents (default 12 KiB). */
-  readonly maxTokenSize?: number;
-  timestamp(digest: Uint8Array, algorithm: DigestAlgorithm): Promise<Uint8Array>;
-}
-
-export const DEFAULT_TOKEN_RESERVE = 12 * 1024;
 
 export interface TsaTimestamperOptions {
   url: string;

@@ -1,5 +1,5 @@
 import { formFields, PdfDict, PdfReader, readXmp, xmpProperty } from '../pdf/index.js';
-import { CERT_BOOK_XMP_PROPERTY, CERT_NUMBER_XMP_PROPERTY, CERTIFIED_COPY_XMP } from '../workflow/certified-copy-metadata.js';
+import { CERT_BOOK_XMP_PROPERTY, CERT_NUMBER_XMP_PROPERTY, CERTIFIED_COPY_XMP } from '../metadata/index.js';
 import type { CertifiedCopyReport, ResultCodeReport, SignatureReport } from './report.js';
 
 function factsAt(reader: PdfReader): { number: number; book: string } | null {

@@ -1,6 +1,6 @@
 import { isResultCode } from '../codes/index.js';
 import { PdfDict, PdfReader, PdfString, readXmp, xmpProperty } from '../pdf/index.js';
-import { RESULT_CODE_INFO_KEY, RESULT_CODE_XMP, RESULT_CODE_XMP_PROPERTY } from '../sign/result-code-metadata.js';
+import { RESULT_CODE_INFO_KEY, RESULT_CODE_XMP, RESULT_CODE_XMP_PROPERTY } from '../metadata/index.js';
 import type { ResultCodeReport, SignatureReport } from './report.js';
 
 /** The result code as one revision states it (XMP first, then /Info). */

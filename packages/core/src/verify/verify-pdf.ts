@@ -10,6 +10,7 @@ import {
 } from '../cms/inspect/index.js';
 import { ModificationAnalyzer, modificationLevel, type DiffOptions, type Modification } from '../diff/index.js';
 import { KysoError } from '../errors.js';
+import { readDocMdp } from '../pdf/doc-mdp.js';
 import { locateDictValues, PdfDict, PdfRef, PdfString, readDss, type DssContents, type LocatedValue, type PdfObject, type PdfReader } from '../pdf/index.js';
 import { buildChain, describeSigner, parseCertificate, TrustStore, type ChainResult } from '../trust/index.js';
 import { httpFetcher, type Fetcher } from '../time/index.js';
@@ -648,21 +649,11 @@ function sha(chunks: readonly Uint8Array[], alg: string): Uint8Array {
 
 function certification(reader: PdfReader): { sigRef: PdfRef; p: 1 | 2 | 3 } | null {
   try {
-    const perms = reader.resolve(reader.catalog().get('Perms'));
-    if (!(perms instanceof PdfDict)) return null;
-    const ref = perms.get('DocMDP');
-    const sig = reader.resolve(ref);
-    if (!(ref instanceof PdfRef) || !(sig instanceof PdfDict)) return null;
+    const docMdp = readDocMdp(reader);
+    if (!docMdp?.signatureRef) return null;
     let p: 1 | 2 | 3 = 2;
-    const refs = reader.resolve(sig.get('Reference'));
-    for (const r of Array.isArray(refs) ? refs : []) {
-      const d = reader.resolve(r);
-      if (!(d instanceof PdfDict) || d.getName('TransformMethod') !== 'DocMDP') continue;
-      const params = reader.resolve(d.get('TransformParams'));
-      const v = params instanceof PdfDict ? params.getNumber('P') : undefined;
-      if (v === 1 || v === 2 || v === 3) p = v;
-    }
-    return { sigRef: ref, p };
+    for (const v of docMdp.permissions) if (v === 1 || v === 2 || v === 3) p = v;
+    return { sigRef: docMdp.signatureRef, p };
   } catch {
     return null;
   }

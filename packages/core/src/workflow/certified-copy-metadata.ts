@@ -5,13 +5,7 @@
  * signature, so every signature covers them.
  */
 import { readXmp, xmpStream, xmpWithProperty, PdfDict, type IncrementalWriter, type PdfReader } from '../pdf/index.js';
-import { RESULT_CODE_XMP } from '../sign/result-code-metadata.js';
-
-export const CERTIFIED_COPY_XMP = RESULT_CODE_XMP;
-/** Số chứng thực: the running number in the book. */
-export const CERT_NUMBER_XMP_PROPERTY = 'SoChungThuc';
-/** Quyển số: the book label, e.g. `02/2024-SCTĐT/BS`. */
-export const CERT_BOOK_XMP_PROPERTY = 'QuyenSo';
+import { CERT_BOOK_XMP_PROPERTY, CERT_NUMBER_XMP_PROPERTY, CERTIFIED_COPY_XMP } from '../metadata/index.js';
 
 export function writeCertifiedCopyXmp(reader: PdfReader, writer: IncrementalWriter, facts: { number: number; bookLabel: string }): void {
   const xmp = readXmp(reader);

@@ -25,10 +25,10 @@ import { pageBox, stampCertificationStatementDetailed, type AppearanceLayout, ty
 import { CodeAllocator, vietnamDate, type IssuedCertNumber, type IssuedResultCode } from '../codes/index.js';
 import { KysoError, isKysoError } from '../errors.js';
 import { IncrementalWriter, PdfReader } from '../pdf/index.js';
-import { extendPdf, type PadesLevel } from '../sign/ltv.js';
+import { extendPdf } from '../sign/ltv.js';
+import type { PadesLevel } from '../sign/options.js';
 import { signPdf } from '../sign/sign-pdf.js';
-import type { Signer } from '../sign/signer.js';
-import type { Timestamper } from '../sign/timestamper.js';
+import type { Signer, Timestamper } from '../contracts/index.js';
 import type { CollectValidationOptions } from '../time/index.js';
 import { describeSigner } from '../trust/index.js';
 import { writeCertifiedCopyXmp } from './certified-copy-metadata.js';

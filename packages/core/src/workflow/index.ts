@@ -5,4 +5,4 @@ export { scansToPdf, scanKind, imageSizePoints, A4 } from './scans-to-pdf.js';
 export type { ScansToPdfOptions, ScanKind } from './scans-to-pdf.js';
 export { stampQrCode, addQrCode, qrContent, QR_CAPTION_HEIGHT } from './qr-stamp.js';
 export type { QrStampOptions } from './qr-stamp.js';
-export { writeCertifiedCopyXmp, CERTIFIED_COPY_XMP, CERT_NUMBER_XMP_PROPERTY, CERT_BOOK_XMP_PROPERTY } from './certified-copy-metadata.js';
+export { writeCertifiedCopyXmp } from './certified-copy-metadata.js';

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CmsSignerTemplate, createCadesTemplate, encodeAttribute, signDetached } from '../../src/cms/index.js';
 import { KysoError } from '../../src/errors.js';
-import type { DigestAlgorithm, Signer } from '../../src/sign/signer.js';
+import type { DigestAlgorithm, Signer } from '../../src/contracts/index.js';
 import { SoftwareSigner } from '../../src/sign/software-signer.js';
 import { makeTestPki, printCms, verifyWithOpenssl, type LeafKind, type TestPki } from './pki-fixture.js';
 

@@ -1,0 +1,20 @@
+import { tsaTimestamper, type PadesLevel, type Timestamper } from '@kyso/core';
+import { CliError } from '../cli-error.js';
+
+/** --level as a PAdES level (sign, extend, certify-copy). */
+export function parseLevel(level: string | undefined): PadesLevel {
+  const l = (level ?? 'B-B').toUpperCase();
+  if (l === 'B-B' || l === 'B-T' || l === 'B-LT' || l === 'B-LTA') return l;
+  throw new CliError(`unknown level "${level}": use B-B, B-T, B-LT or B-LTA`, 64);
+}
+
+/** The TSA and validation-data options a level needs, from --tsa and --timeout. */
+export function ltvOptions(opts: { tsa?: string; timeout?: string }, level: PadesLevel): { timestamper?: Timestamper; validation?: { timeoutMs: number } } {
+  const timeoutMs = Number(opts.timeout ?? '10000');
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout "${opts.timeout}" is not a positive number of milliseconds`, 64);
+  if (level !== 'B-B' && !opts.tsa) throw new CliError(`level ${level} needs --tsa <url>`, 64);
+  return {
+    ...(opts.tsa ? { timestamper: tsaTimestamper({ url: opts.tsa, timeoutMs }) } : {}),
+    validation: { timeoutMs },
+  };
+}

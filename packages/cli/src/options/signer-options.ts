@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { SoftwareSigner, isKysoError, type Signer } from '@kyso/core';
+import { Pkcs11Signer, type KeySelector } from '@kyso/pkcs11';
+import { CliError } from '../cli-error.js';
+import { secretFrom } from '../secrets.js';
+import { tokenSelector } from './token-selector.js';
+
+/** The options that choose a signing key: a PKCS#12, a PEM key and certificate, or a PKCS#11 token. */
+export interface SignerOptions {
+  p12?: string;
+  password?: string;
+  passwordEnv?: string;
+  key?: string;
+  cert?: string;
+  chain?: string;
+  pss?: boolean;
+  pkcs11Module?: string;
+  token?: string;
+  tokenSerial?: string;
+  pinEnv?: string;
+  pinFile?: string;
+}
+
+/** The Signer the key options name (sign, certify-copy). */
+export async function loadSigner(
+  opts: SignerOptions,
+): Promise<Signer> {
+  if (opts.pkcs11Module !== undefined) {
+    if (opts.p12 || opts.cert || opts.password !== undefined || opts.passwordEnv !== undefined) {
+      throw new CliError('--pkcs11-module signs with a token: do not combine it with --p12, --cert or --password');
+    }
+    if (!opts.key) throw new CliError('--pkcs11-module needs --key <label-or-id> (see "kyso token keys")');
+    const base = {
+      module: opts.pkcs11Module,
+      token: tokenSelector(opts),
+      ...(opts.pinEnv !== undefined ? { pinEnv: opts.pinEnv } : {}),
+      ...(opts.pinFile !== undefined ? { pinFile: opts.pinFile } : {}),
+      ...(opts.pss ? { scheme: 'RSA-PSS' as const } : {}),
+      ...(opts.chain ? { chain: await readInput(opts.chain) } : {}),
+      sessions: 1,
+    };
+    const m = /^(label|id|subject):(.*)$/s.exec(opts.key);
+    let token: Pkcs11Signer;
+    if (m) {
+      token = await Pkcs11Signer.open({ ...base, key: { [m[1]!]: m[2]! } as unknown as KeySelector });
+    } else {
+      try {
+        token = await Pkcs11Signer.open({ ...base, key: { label: opts.key } });
+      } catch (e) {
+        // No key with that label: a hexadecimal value may be a CKA_ID.
+        if (!(isKysoError(e) && e.code === 'KEY_NOT_FOUND' && /^(0x)?[0-9a-f:]+$/i.test(opts.key))) throw e;
+        token = await Pkcs11Signer.open({ ...base, key: { id: opts.key } });
+      }
+    }
+    // One PDF per command: the session closes right after the signature
+    // (the module's exit hook covers a failure before signing).
+    const oneShot: Signer = {
+      certificate: token.certificate,
+      chain: token.chain,
+      signatureAlgorithm: token.signatureAlgorithm,
+      defaultDigest: token.defaultDigest,
+      maxSignatureSize: token.maxSignatureSize,
+      sign: async (data, digest) => {
+        try {
+          return await token.sign(data, digest);
+        } finally {
+          await token.close();
+        }
+      },
+    };
+    return oneShot;
+  }
+  const password = secretFrom({ value: opts.password, env: opts.passwordEnv });
+  const signerOptions = opts.pss ? { scheme: 'RSA-PSS' as const } : {};
+  if (opts.p12) {
+    if (opts.key || opts.cert) throw new CliError('use either --p12 or --key/--cert, not both');
+    const bytes = await readInput(opts.p12);
+    return SoftwareSigner.fromPkcs12(bytes, password ?? '', signerOptions);
+  }
+  if (opts.key && opts.cert) {
+    const [key, cert, chain] = await Promise.all([readInput(opts.key), readInput(opts.cert), opts.chain ? readInput(opts.chain) : undefined]);
+    return SoftwareSigner.fromPem(
+      { key, cert, ...(chain ? { chain } : {}), ...(password !== undefined ? { passphrase: password } : {}) },
+      signerOptions,
+    );
+  }
+  throw new CliError('a signing key is required: --p12 <file>, or --key <file> with --cert <file>');
+}
+
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
