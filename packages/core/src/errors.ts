@@ -50,6 +50,7 @@ export type KysoErrorCode =
   | 'TSA_FAILED'
   | 'TSA_UNAVAILABLE'
   | 'OCSP_FAILED'
+  | 'LTV_CHAIN_UNTRUSTED'
   | 'OCSP_UNAVAILABLE'
   | 'CRL_FAILED'
   | 'CRL_UNAVAILABLE'

@@ -42,6 +42,8 @@ const KYSO_STATUS: Record<string, number> = {
   CODE_NOT_FOUND: 404,
   CODE_STATE: 409,
   CMS_MALFORMED: 422,
+  // The identity's chain does not reach the service's trusted roots: no URL of it is fetched (B-LT, B-LTA).
+  LTV_CHAIN_UNTRUSTED: 422,
   NETWORK_TIMEOUT: 503,
   NETWORK_FAILED: 503,
   TSA_FAILED: 502,

@@ -28,7 +28,8 @@ export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Pro
     throw new KysoError('SIGN_OPTIONS_INVALID', 'B-LTA needs a timestamp authority (timestamper / --tsa).', { vi: 'Mức B-LTA cần máy chủ cấp dấu thời gian (timestamper / --tsa).' });
   }
   const reader = PdfReader.open(pdf);
-  const known = readDss(reader).certificates;
+  // A service extending a client's file must not take certificates (and so URLs) from it.
+  const known = options.validation?.sources === 'trusted-chain' ? [] : readDss(reader).certificates;
   const entries: VriEntry[] = [];
   for (const { name, contents } of signatureContents(reader)) {
     if (options.fields && !options.fields.includes(name)) continue;

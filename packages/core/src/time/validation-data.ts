@@ -26,6 +26,17 @@ export interface CollectValidationOptions {
   cache?: ResponseCache;
   /** Used to complete chains (e.g. the bundled BCY issuing CAs); default: the `vn` policy's certificates. */
   store?: TrustStore;
+  /**
+   * Which certificates' URLs may be fetched. `any` (default, as validators
+   * do for a file on one's own desk): a chain may end at any self-signed
+   * certificate at hand and missing issuers are fetched from AIA URLs.
+   * `trusted-chain` (what a service that signs other people's files needs):
+   * the chain must end at an anchor of `store`, with every signature
+   * checked, and only the OCSP and CRL URLs of that chain's certificates are
+   * fetched; no AIA is followed, so nothing a client's file or certificate
+   * introduces makes the service connect anywhere.
+   */
+  sources?: 'any' | 'trusted-chain';
 }
 
 /**
@@ -35,6 +46,30 @@ export interface CollectValidationOptions {
  * an LT file with holes would not validate.
  */
 export async function collectValidationData(leaf: Uint8Array, candidates: readonly Uint8Array[], options: CollectValidationOptions = {}): Promise<ValidationData> {
+  const path = options.sources === 'trusted-chain' ? trustedPath(leaf, candidates, options.store ?? TrustStore.forPolicy('vn')) : await anyPath(leaf, candidates, options);
+  return revocationFor(path, options);
+}
+
+/** The chain to a trusted anchor, or a typed refusal naming the certificate: no URL of an untrusted chain is ever fetched. */
+function trustedPath(leaf: Uint8Array, candidates: readonly Uint8Array[], store: TrustStore): Uint8Array[] {
+  const result = buildChain(leaf, { store, extraCerts: candidates, leafKeyUsage: 'any' });
+  if (!result.trusted) {
+    let subject = '';
+    try {
+      subject = parseCertificate(leaf).subject.rfc4514;
+    } catch {
+      // named by position only
+    }
+    const why = result.problems.find((p) => p.severity === 'error');
+    throw new KysoError('LTV_CHAIN_UNTRUSTED', `Long-term validation data is collected only for certificates that chain to a trusted root, and ${subject ? `"${subject}"` : 'a certificate'} does not${why ? ` (${why.message})` : ''}. Add its root to the trusted roots, or sign at B-T.`, {
+      vi: `Dữ liệu kiểm tra dài hạn chỉ được thu thập cho chứng thư số có chuỗi tới chứng thư gốc tin cậy, và ${subject ? `"${subject}"` : 'một chứng thư số'} không có chuỗi đó${why ? ` (${why.messageVi})` : ''}. Hãy thêm chứng thư gốc của nó vào danh sách tin cậy, hoặc ký ở mức B-T.`,
+      details: { subject, problem: why?.code ?? null },
+    });
+  }
+  return result.path.map((c) => c.der);
+}
+
+async function anyPath(leaf: Uint8Array, candidates: readonly Uint8Array[], options: CollectValidationOptions): Promise<Uint8Array[]> {
   // Any self-signed certificate at hand may end the chain here: this is
   // collecting evidence, not deciding trust (the verifier does that).
   const base = options.store ?? TrustStore.forPolicy('vn');
@@ -69,7 +104,10 @@ export async function collectValidationData(leaf: Uint8Array, candidates: readon
     if (next.length <= chain.length) break;
     chain = next;
   }
-  const path: Uint8Array[] = chain.length ? chain.map((c: ParsedCertificate) => c.der) : [leaf];
+  return chain.length ? chain.map((c: ParsedCertificate) => c.der) : [leaf];
+}
+
+async function revocationFor(path: readonly Uint8Array[], options: CollectValidationOptions): Promise<ValidationData> {
   const data: ValidationData = { certificates: [...path], ocspResponses: [], crls: [] };
   for (let i = 0; i + 1 < path.length || (i === 0 && path.length === 1); i++) {
     const cert = path[i]!;

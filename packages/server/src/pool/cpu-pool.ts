@@ -69,7 +69,7 @@ export class CpuPool {
 
   /** Signs `pdf`. `digests` is filled for the audit record, also on failure. */
   async sign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests): Promise<SignTaskResult> {
-    if (!this.#piscina) return runSign(pdf, signer, options, digests);
+    if (!this.#piscina) return runSign(pdf, signer, options, digests, this.#trust);
     const signerId = this.#signerId(signer);
     // A software key known at start is already in the threads: no round trip per signature.
     if (this.#inThreads.has(signerId)) {

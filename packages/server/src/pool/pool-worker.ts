@@ -41,7 +41,7 @@ export default async function handle(task: PoolTask): Promise<unknown> {
       signers.set(task.signerId, signer);
     }
     try {
-      const value = await ('port' in how ? currentPort.run(how.port, () => runSign(task.pdf, signer, task.options, digests, true)) : runSign(task.pdf, signer, task.options, digests, true));
+      const value = await ('port' in how ? currentPort.run(how.port, () => runSign(task.pdf, signer, task.options, digests, trust, true)) : runSign(task.pdf, signer, task.options, digests, trust, true));
       return { ok: true, value };
     } catch (e) {
       return { ok: false, error: errorToData(e), digests };

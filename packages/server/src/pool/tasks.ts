@@ -10,7 +10,14 @@ import { isKysoError, KysoError, renderReport, signPdfDetailed, TrustStore, tsaT
  */
 
 /** Signing options as data: `tsa` stands for the timestamper. */
-export type SignTaskOptions = Omit<SignPdfOptions, 'signer' | 'timestamper' | 'validation'> & { tsa?: { url: string; timeoutMs: number } };
+export type SignTaskOptions = Omit<SignPdfOptions, 'signer' | 'timestamper' | 'validation'> & {
+  /**
+   * `trustPolicy`: validation data (B-LT, B-LTA) is collected only for
+   * chains that end at this policy's anchors or the configured extra roots,
+   * from the URLs of those chains' certificates alone.
+   */
+  tsa?: { url: string; timeoutMs: number; trustPolicy: 'bcy' | 'vn' };
+};
 
 export interface SignTaskResult {
   /**
@@ -45,7 +52,7 @@ export interface TaskDigests {
 
 export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests, appendedOnly = false): Promise<SignTaskResult> {
+export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests, trust: TrustStores, appendedOnly = false): Promise<SignTaskResult> {
   const { tsa, ...rest } = options;
   let result;
   try {
@@ -53,7 +60,7 @@ export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTask
       ...rest,
       signer,
       documentHashes: true,
-      ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs } } : {}),
+      ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs, sources: 'trusted-chain', store: trust.storeFor(tsa.trustPolicy) } } : {}),
     });
   } catch (e) {
     digests.inputSha256 = sha256Hex(pdf); // the audit record names the refused document too
@@ -86,13 +93,17 @@ export class TrustStores {
 
   optionsFor(policy: 'bcy' | 'vn'): VerifyPdfOptions {
     if (this.extraRoots.length === 0) return { policy };
+    return { trustStore: this.storeFor(policy) };
+  }
+
+  storeFor(policy: 'bcy' | 'vn'): TrustStore {
     let s = this.#stores.get(policy);
     if (!s) {
       s = TrustStore.forPolicy(policy);
       for (const r of this.extraRoots) s.addAnchors(r);
       this.#stores.set(policy, s);
     }
-    return { trustStore: s };
+    return s;
   }
 }
 

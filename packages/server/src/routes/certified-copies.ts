@@ -1,11 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { certifyCopy, KysoError, tsaTimestamper, type PadesLevel } from '@kyso/core';
+import { certifyCopy, KysoError, TrustStore, tsaTimestamper, type PadesLevel } from '@kyso/core';
 import type { ServerContext } from '../create-server.js';
 import { countSignature } from '../metrics.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses } from './schemas.js';
 
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+
+/** The service's trust for collecting validation data: the policy's anchors and the configured extra roots (built once). */
+const policyStores = new Map<string, TrustStore>();
+function ltvStore(ctx: ServerContext): TrustStore {
+  if (ctx.trustStore) return ctx.trustStore;
+  const policy = ctx.config.trust.policy;
+  let s = policyStores.get(policy);
+  if (!s) policyStores.set(policy, (s = TrustStore.forPolicy(policy)));
+  return s;
+}
 
 interface CopyQuery {
   officer?: string;
@@ -85,7 +95,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
             ...(q.caseCode ? { caseCode: q.caseCode } : {}),
             ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
             ...(q.lockAfterSeal === false ? { lockAfterSeal: false } : {}),
-            ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000 } } : {}),
+            ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000, sources: 'trusted-chain', store: ltvStore(ctx) } } : {}),
           }),
         );
       } catch (e) {
