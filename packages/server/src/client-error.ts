@@ -31,7 +31,14 @@ export function clientErrorBody(err: NodeJS.ErrnoException): { status: number; b
   }
 }
 
+/**
+ * Sockets node cut off at their request deadline: a body still being read
+ * from one fails with 408 (and is audited so), not as an internal error.
+ */
+export const timedOutSockets = new WeakSet<Socket>();
+
 export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') timedOutSockets.add(socket);
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, body } = clientErrorBody(err);
   this.log.info({ clientError: err.code ?? 'unknown', status }, 'client error');

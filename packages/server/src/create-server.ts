@@ -161,7 +161,9 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     // Refusals node's parser makes before fastify sees a request (431, 400 framing, 408) in kyso's shape.
     clientErrorHandler,
     // Node would answer a request without Host with a bare 400 of its own; kyso refuses it in its shape instead (authentication.ts).
-    http: { requireHostHeader: false },
+    // The deadline must reach node's constructor: fastify's own `requestTimeout` is assigned after it, which node 20 does not enforce
+    // (a stalled upload was never cut off). Node checks deadlines every connectionsCheckingInterval (30 s by default): a quarter of the deadline here.
+    http: { requireHostHeader: false, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) },
     // A malformed URL or an oversized path parameter: kyso's shape, and the path is not repeated back.
     frameworkErrors: (err, _req, reply) => {
       const { status, body } = toErrorResponse(err);
@@ -347,7 +349,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   let opsApp: FastifyInstance | undefined;
   let opsUrl: string | undefined;
   if (config.opsListener) {
-    opsApp = Fastify({ logger: false, clientErrorHandler, requestTimeout: 10_000, bodyLimit: 1024 });
+    opsApp = Fastify({ logger: false, clientErrorHandler, requestTimeout: 10_000, http: { requestTimeout: 10_000, connectionsCheckingInterval: 2_500 }, bodyLimit: 1024 });
     opsApp.setNotFoundHandler(async (_req, reply) => reply.code(404).type('application/json; charset=utf-8').send(statusBody(404)));
     opsApp.setErrorHandler(async (err, _req, reply) => {
       const { status, body } = toErrorResponse(err);

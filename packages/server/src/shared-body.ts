@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { timedOutSockets } from './client-error.js';
 import { HttpError } from './errors.js';
 import type { SharedBuffers } from './shared-buffers.js';
 
@@ -42,7 +43,16 @@ export function sharedBodyParser(limit: number, buffers: SharedBuffers) {
       received += chunk.length;
     };
     payload.on('data', onData);
-    payload.on('error', (e: Error) => finish(e));
+    // The connection went before the body did: cut off at its deadline (408), or closed by the client; never an internal error.
+    payload.on('error', (e: Error) =>
+      finish(
+        timedOutSockets.has(req.raw.socket)
+          ? new HttpError(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', 'Yêu cầu gửi đến quá chậm.')
+          : (e as NodeJS.ErrnoException).code === 'ECONNRESET' || e.message === 'aborted'
+            ? new HttpError(400, 'REQUEST_ABORTED', 'The connection was closed before the whole body arrived.', 'Kết nối bị đóng trước khi nhận đủ nội dung yêu cầu.')
+            : e,
+      ),
+    );
     payload.on('end', () => {
       if (target) {
         if (received !== target.length) return finish(new HttpError(400, 'REQUEST_INVALID', 'The body is shorter than its Content-Length.', 'Nội dung ngắn hơn Content-Length.'));
