@@ -1,8 +1,12 @@
 import type { CmsCheck } from '../cms/inspect/index.js';
 import type { ModificationLevel } from '../diff/index.js';
+import { CHAIN_PROBLEM_ROWS, FACT_ROWS, SIGNATURE_FINDING_ROWS, STAGES, type Decides, type Fact, type Row } from './decision-table.js';
+import type { SignatureFindingCode } from './finding-codes.js';
 import type { ChainReport, Finding, Indication, SubIndication } from './report.js';
 
+/** What the steps learnt of one signature. */
 export interface DecisionInput {
+  /** The format step found nothing malformed. */
   formatOk: boolean;
   integrityOk: boolean;
   check: CmsCheck | null;
@@ -11,42 +15,44 @@ export interface DecisionInput {
   chain: ChainReport;
   modification: ModificationLevel;
   hasPoe: boolean;
-  now: Date;
-  findings: Finding[];
+  findings: readonly Finding<SignatureFindingCode>[];
   /** The certificate was revoked before the best proven signing time. */
   revokedBeforeSigning: boolean;
 }
 
+/** When each fact of the decision table holds. */
+const FACTS: Readonly<Record<Fact, (i: DecisionInput) => boolean>> = {
+  malformed: (i) => !i.formatOk,
+  'cms-unread': (i) => !i.cmsRead,
+  'digest-failed': (i) => (i.check !== null && !i.check.digestOk) || (!i.integrityOk && !signatureValueFailed(i)),
+  'signature-value-failed': (i) => !i.integrityOk && signatureValueFailed(i),
+  modified: (i) => i.modification === 'suspicious',
+  'no-signing-certificate': (i) => !i.signerFound,
+  'chain-untrusted': (i) => !i.chain.trusted,
+  revoked: (i) => i.revokedBeforeSigning && i.hasPoe,
+  'revoked-no-poe': (i) => i.revokedBeforeSigning && !i.hasPoe,
+};
+
+/** The digest over the content matched but the value does not verify with a key the CMS holds. */
+function signatureValueFailed(i: DecisionInput): boolean {
+  return i.check !== null && i.check.digestOk && !i.check.signatureOk && i.signerFound;
+}
+
 /**
- * The ETSI EN 319 102-1 indication for one signature, failures first:
- * a signature that is broken is reported as broken before anything is said
- * about who signed it.
+ * The ETSI EN 319 102-1 indication for one signature: of the decision
+ * table's rows that apply (the facts that hold, the signature's findings,
+ * the error problems of its chain), the one of the earliest stage; within
+ * a stage, facts before findings before chain problems. None: TOTAL_PASSED.
  */
 export function decide(i: DecisionInput): { indication: Indication; subIndication: SubIndication | null } {
-  const failed = (s: SubIndication) => ({ indication: 'TOTAL_FAILED' as const, subIndication: s });
-  const indeterminate = (s: SubIndication) => ({ indication: 'INDETERMINATE' as const, subIndication: s });
-  if (!i.formatOk || !i.cmsRead) return failed('FORMAT_FAILURE');
-  if (i.check && !i.check.digestOk) return failed('HASH_FAILURE');
-  if (!i.integrityOk) {
-    if (i.check && i.check.digestOk && !i.check.signatureOk && i.signerFound) return failed('SIG_CRYPTO_FAILURE');
-    return failed('HASH_FAILURE');
+  const rows: Row[] = [
+    ...(Object.keys(FACTS) as Fact[]).filter((f) => FACTS[f](i)).map((f) => FACT_ROWS[f]),
+    ...i.findings.map((f) => SIGNATURE_FINDING_ROWS[f.code] ?? 'info'),
+    ...i.chain.problems.filter((p) => p.severity === 'error').map((p) => CHAIN_PROBLEM_ROWS[p.code] ?? 'info'),
+  ];
+  let best: Decides | null = null;
+  for (const row of rows) {
+    if (row !== 'info' && (best === null || STAGES.indexOf(row.stage) < STAGES.indexOf(best.stage))) best = row;
   }
-  // A document changed in ways no rule allows: the signed content is intact
-  // but what a viewer shows is not what was signed.
-  if (i.modification === 'suspicious') return failed('FORMAT_FAILURE');
-  if (i.findings.some((f) => f.code === 'MD5_DIGEST')) return indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
-  if (!i.signerFound) return indeterminate('NO_SIGNING_CERTIFICATE_FOUND');
-  // cms/inspect reports a signing-certificate(-v2) attribute that does not
-  // identify the embedded signer certificate as ESS_CERT_MISMATCH.
-  if (i.findings.some((f) => f.code === 'ESS_CERT_MISMATCH' || f.code === 'ESS_MISMATCH' || f.code === 'SIGNING_CERTIFICATE_MISMATCH')) return failed('SIG_CONSTRAINTS_FAILURE');
-  const codes = new Set(i.chain.problems.filter((p) => p.severity === 'error').map((p) => p.code));
-  if (!i.chain.trusted) {
-    if (codes.has('BAD_SIGNATURE') || codes.has('NOT_A_CA') || codes.has('PATH_LENGTH_EXCEEDED')) return indeterminate('CHAIN_CONSTRAINTS_FAILURE');
-    return indeterminate('NO_CERTIFICATE_CHAIN_FOUND');
-  }
-  if (i.revokedBeforeSigning) return i.hasPoe ? failed('REVOKED') : indeterminate('REVOKED_NO_POE');
-  if (codes.has('NOT_YET_VALID')) return indeterminate('NOT_YET_VALID');
-  if (codes.has('EXPIRED')) return indeterminate('OUT_OF_BOUNDS_NO_POE');
-  if (codes.has('KEY_USAGE')) return indeterminate('CHAIN_CONSTRAINTS_FAILURE');
-  return { indication: 'TOTAL_PASSED', subIndication: null };
+  return best ? { indication: best.indication, subIndication: best.subIndication } : { indication: 'TOTAL_PASSED', subIndication: null };
 }

@@ -1,4 +1,5 @@
 import type { Modification, ModificationLevel } from '../diff/index.js';
+import type { ChainProblemFindingCode, DocumentFindingCode, FindingCode, SignatureFindingCode } from './finding-codes.js';
 
 /** ETSI EN 319 102-1 main indications. */
 export type Indication = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
@@ -19,8 +20,10 @@ export type SubIndication =
   | 'REVOKED_NO_POE'
   | 'TRY_LATER';
 
-export interface Finding {
-  code: string;
+/** One thing verification found; `C` narrows the code to where the finding is reported. */
+export interface Finding<C extends FindingCode = FindingCode> {
+  /** Stable: one of the unions of finding-codes.ts; what it means for the indication is the decision table's row. */
+  code: C;
   severity: 'error' | 'warning' | 'info';
   /** What was found and, for a broken signature, what to do (English). */
   message: string;
@@ -64,7 +67,7 @@ export interface ChainReport {
   /** The time the certificates were checked at. */
   validatedAt: string;
   path: ChainCertificateReport[];
-  problems: Finding[];
+  problems: Finding<ChainProblemFindingCode>[];
 }
 
 export interface TimestampReport {
@@ -118,7 +121,7 @@ export interface SignatureReport {
   certification: { docMdp: 1 | 2 | 3 } | null;
   indication: Indication;
   subIndication: SubIndication | null;
-  findings: Finding[];
+  findings: Finding<SignatureFindingCode>[];
 }
 
 export interface ResultCodeReport {
@@ -171,5 +174,5 @@ export interface VerificationReport {
   resultCode: ResultCodeReport | null;
   /** The certified-copy facts (number, book, officer and agency signatures), when the document states them. */
   certifiedCopy?: CertifiedCopyReport | null;
-  findings: Finding[];
+  findings: Finding<DocumentFindingCode>[];
 }
