@@ -24,3 +24,4 @@ export { SqliteSequenceStore, type SqliteSequenceStoreOptions } from './sqlite-s
 export { PostgresSequenceStore, type PostgresSequenceStoreOptions } from './postgres-sequence-store.js';
 export * from './code-allocator.js';
 export { openSequenceStore, type OpenSequenceStoreOptions } from './open-sequence-store.js';
+export { CodeReservations, withReservedCodes, type CodeLifecycleOptions } from './code-lifecycle.js';

@@ -1,24 +1,7 @@
 import { codeError } from './code-error.js';
 import { isKysoError } from '../errors.js';
-import {
-  checkCount,
-  checkIdempotentReplay,
-  checkKey,
-  checkValue,
-  exhausted,
-  notFound,
-  SEQUENCE_SCHEMA_VERSION,
-  storeFailed,
-  transition,
-  type AllocateOptions,
-  type Allocation,
-  type AllocationState,
-  type ChangeStateOptions,
-  type LedgerEvent,
-  type LedgerFilter,
-  type SequenceKey,
-  type SequenceStore,
-} from './sequence-store.js';
+import { storeFailed } from './sequence-store.js';
+import { bindNamed, SqlSequenceStore, type SequenceSql, type SqlEngine, type SqlParams, type SqlSession } from './sql-sequence-store.js';
 
 /**
  * A `SequenceStore` in PostgreSQL, for deployments where several machines hand
@@ -82,32 +65,6 @@ async function loadDriver(): Promise<PoolCtor> {
   return poolPromise;
 }
 
-interface LedgerRow {
-  kind: string;
-  agency: string;
-  period: string;
-  value: string | number;
-  state: AllocationState;
-  actor: string;
-  idem_key: string | null;
-  note: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const toAllocation = (r: LedgerRow): Allocation => ({
-  kind: r.kind,
-  agency: r.agency,
-  period: r.period,
-  value: Number(r.value),
-  state: r.state,
-  actor: r.actor,
-  idempotencyKey: r.idem_key,
-  note: r.note,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-});
-
 const IDENT = /^[a-z_][a-z0-9_]{0,40}$/;
 const PREFIX = /^[a-z_][a-z0-9_]{0,20}$|^$/;
 
@@ -118,16 +75,125 @@ const UNIQUE_VIOLATION = '23505';
 const pgCode = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
 
-export class PostgresSequenceStore implements SequenceStore {
+/** The statements PostgreSQL writes its own way: BIGINT values and TIMESTAMPTZ times, generate_series, a row lock, the migration lock. */
+function postgresSql(schema: string, prefix: string): SequenceSql {
+  const q = (name: string) => `"${schema}"."${prefix}${name}"`;
+  const t = { meta: q('meta'), counters: q('counters'), ledger: q('ledger'), events: q('events') };
+  const range = 'generate_series(:first::bigint, :last::bigint) AS v';
+  return {
+    tables: t,
+    prelude: [
+      // One migrator at a time, whatever the number of processes opening the store (schema and prefix are checked identifiers).
+      `SELECT pg_advisory_xact_lock(hashtext('kyso-sequences:${schema}:${prefix}'))`,
+      `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    ],
+    schemaV1: `
+      CREATE TABLE ${t.counters} (
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
+        value BIGINT NOT NULL CHECK (value >= 0),
+        PRIMARY KEY (kind, agency, period)
+      );
+      CREATE TABLE ${t.ledger} (
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
+        value BIGINT NOT NULL CHECK (value >= 1),
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'confirmed', 'voided')),
+        actor TEXT NOT NULL,
+        idem_key TEXT, idem_index INTEGER, note TEXT,
+        created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (kind, agency, period, value)
+      );
+      CREATE UNIQUE INDEX "${prefix}ledger_idem" ON ${t.ledger} (kind, idem_key, idem_index) WHERE idem_key IS NOT NULL;
+      CREATE TABLE ${t.events} (
+        id BIGSERIAL PRIMARY KEY,
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL, value BIGINT NOT NULL,
+        state TEXT NOT NULL, actor TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, reason TEXT
+      );
+      CREATE INDEX "${prefix}events_value" ON ${t.events} (kind, agency, period, value);
+    `,
+    insertLedger: `INSERT INTO ${t.ledger} (kind, agency, period, value, state, actor, idem_key, idem_index, note, created_at, updated_at)
+      SELECT :kind, :agency, :period, v, :state, :actor, :idem::text, CASE WHEN :idem::text IS NULL THEN NULL ELSE v - :first::bigint END, :note, :at, :at
+      FROM ${range}
+      RETURNING *`,
+    insertEvents: `INSERT INTO ${t.events} (kind, agency, period, value, state, actor, at)
+      SELECT :kind, :agency, :period, v, :state, :actor, :at FROM ${range}`,
+    lockRow: ' FOR UPDATE',
+    time: (d) => d,
+  };
+}
+
+/** A pool of connections: each transaction on a client of its own, reads on any. */
+class PostgresEngine implements SqlEngine {
+  readonly #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  #session(c: Pick<Client, 'query'>): SqlSession {
+    return {
+      rows: async <R>(sql: string, params: SqlParams = {}) => {
+        const { text, values } = bindNamed(sql, params, 'dollar');
+        return (await c.query<R>(text, values)).rows;
+      },
+      run: async (sql: string, params: SqlParams = {}) => {
+        const { text, values } = bindNamed(sql, params, 'dollar');
+        await c.query(text, values);
+      },
+      script: async (sql: string) => {
+        await c.query(sql);
+      },
+    };
+  }
+
+  async transaction<R>(fn: (s: SqlSession) => Promise<R>): Promise<R> {
+    const client = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const out = await fn(this.#session(client));
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  read<R>(fn: (s: SqlSession) => Promise<R>): Promise<R> {
+    return fn(this.#session(this.#pool));
+  }
+
+  retryable(e: unknown): boolean {
+    const code = pgCode(e);
+    return code !== undefined && RETRY.has(code);
+  }
+
+  uniqueViolation(e: unknown): boolean {
+    return pgCode(e) === UNIQUE_VIOLATION;
+  }
+
+  close(): Promise<void> {
+    return this.#pool.end();
+  }
+}
+
+export class PostgresSequenceStore extends SqlSequenceStore {
   readonly schema: string;
   readonly #pool: Pool;
   readonly #t: { meta: string; counters: string; ledger: string; events: string };
 
   private constructor(pool: Pool, schema: string, prefix: string) {
+    const sql = postgresSql(schema, prefix);
+    super(new PostgresEngine(pool), sql);
     this.#pool = pool;
     this.schema = schema;
-    const q = (name: string) => `"${schema}"."${prefix}${name}"`;
-    this.#t = { meta: q('meta'), counters: q('counters'), ledger: q('ledger'), events: q('events') };
+    this.#t = sql.tables;
   }
 
   /** Connects, then creates or migrates the tables. Throws CODE_STORE_FAILED. */
@@ -152,7 +218,7 @@ export class PostgresSequenceStore implements SequenceStore {
     });
     const store = new PostgresSequenceStore(pool, schema, prefix);
     try {
-      await store.#migrate(prefix);
+      await store.migrate();
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (isKysoError(e)) throw e;
@@ -161,231 +227,15 @@ export class PostgresSequenceStore implements SequenceStore {
     return store;
   }
 
-  async #migrate(prefix: string): Promise<void> {
-    const { meta, counters, ledger, events } = this.#t;
-    await this.#tx(async (c) => {
-      // One migrator at a time, whatever the number of processes opening the store.
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kyso-sequences:${this.schema}:${prefix}`]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${meta} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-      const r = await c.query<{ value: string }>(`SELECT value FROM ${meta} WHERE key = 'schema_version'`);
-      const version = r.rows[0] ? Number(r.rows[0].value) : 0;
-      if (version > SEQUENCE_SCHEMA_VERSION) {
-        throw codeError(
-          'CODE_STORE_FAILED',
-          `Sequence store schema ${version} is newer than this kyso (${SEQUENCE_SCHEMA_VERSION}); upgrade kyso`,
-          `Lược đồ kho bộ đếm (${version}) mới hơn phiên bản kyso này (${SEQUENCE_SCHEMA_VERSION}); hãy nâng cấp kyso`,
-        );
-      }
-      if (version < 1) {
-        await c.query(`
-          CREATE TABLE ${counters} (
-            kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
-            value BIGINT NOT NULL CHECK (value >= 0),
-            PRIMARY KEY (kind, agency, period)
-          );
-          CREATE TABLE ${ledger} (
-            kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
-            value BIGINT NOT NULL CHECK (value >= 1),
-            state TEXT NOT NULL CHECK (state IN ('reserved', 'confirmed', 'voided')),
-            actor TEXT NOT NULL,
-            idem_key TEXT, idem_index INTEGER, note TEXT,
-            created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
-            PRIMARY KEY (kind, agency, period, value)
-          );
-          CREATE UNIQUE INDEX "${prefix}ledger_idem" ON ${ledger} (kind, idem_key, idem_index) WHERE idem_key IS NOT NULL;
-          CREATE TABLE ${events} (
-            id BIGSERIAL PRIMARY KEY,
-            kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL, value BIGINT NOT NULL,
-            state TEXT NOT NULL, actor TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, reason TEXT
-          );
-          CREATE INDEX "${prefix}events_value" ON ${events} (kind, agency, period, value);
-        `);
-      }
-      await c.query(`INSERT INTO ${meta} (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
-        String(SEQUENCE_SCHEMA_VERSION),
-      ]);
-    });
-  }
-
-  /** Runs `fn` in a transaction, retrying on serialization failures and deadlocks. */
-  async #tx<R>(fn: (c: Client) => Promise<R>, retryOn: (e: unknown) => boolean = () => false): Promise<R> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.#pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const out = await fn(client);
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        const code = pgCode(e);
-        if (attempt < 5 && ((code !== undefined && RETRY.has(code)) || retryOn(e))) continue;
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    }
-  }
-
-  async #run<R>(what: string, fn: (c: Client) => Promise<R>, retryOn?: (e: unknown) => boolean): Promise<R> {
-    try {
-      return await this.#tx(fn, retryOn);
-    } catch (e) {
-      if (isKysoError(e)) throw e;
-      throw storeFailed(what, e);
-    }
-  }
-
-  async allocate(key: SequenceKey, options: AllocateOptions = {}): Promise<Allocation[]> {
-    checkKey(key);
-    const count = options.count ?? 1;
-    checkCount(count);
-    const { counters, ledger, events } = this.#t;
-    const at = options.at ?? new Date();
-    const actor = options.actor ?? 'unknown';
-    const idem = options.idempotencyKey ?? null;
-    const state: AllocationState = options.confirm ? 'confirmed' : 'reserved';
-    return this.#run(
-      'allocate',
-      async (c) => {
-        if (idem !== null) {
-          const r = await c.query<LedgerRow>(`SELECT * FROM ${ledger} WHERE kind = $1 AND idem_key = $2 ORDER BY idem_index`, [key.kind, idem]);
-          if (r.rows.length > 0) return checkIdempotentReplay(r.rows.map(toAllocation), key, count, idem);
-        }
-        const up = await c.query<{ value: string }>(
-          `INSERT INTO ${counters} (kind, agency, period, value) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (kind, agency, period) DO UPDATE SET value = ${counters}.value + EXCLUDED.value
-           RETURNING value`,
-          [key.kind, key.agency, key.period, count],
-        );
-        const last = Number(up.rows[0]!.value);
-        const first = last - count + 1;
-        if (options.max !== undefined && last > options.max) throw exhausted(key, options.max);
-        const rows = await c.query<LedgerRow>(
-          `INSERT INTO ${ledger} (kind, agency, period, value, state, actor, idem_key, idem_index, note, created_at, updated_at)
-           SELECT $1, $2, $3, v, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE v - $7::bigint END, $8, $9, $9
-           FROM generate_series($7::bigint, $10::bigint) AS v
-           RETURNING *`,
-          [key.kind, key.agency, key.period, state, actor, idem, first, options.note ?? null, at, last],
-        );
-        await c.query(
-          `INSERT INTO ${events} (kind, agency, period, value, state, actor, at)
-           SELECT $1, $2, $3, v, $4, $5, $6 FROM generate_series($7::bigint, $8::bigint) AS v`,
-          [key.kind, key.agency, key.period, state, actor, at, first, last],
-        );
-        return rows.rows.map(toAllocation).sort((a, b) => a.value - b.value);
-      },
-      // Two requests with one idempotency key raced: the loser retries and reads the winner's values.
-      (e) => idem !== null && pgCode(e) === UNIQUE_VIOLATION,
-    );
-  }
-
-  async #change(key: SequenceKey, value: number, to: 'confirmed' | 'voided', options: ChangeStateOptions): Promise<Allocation> {
-    checkKey(key);
-    checkValue(value);
-    const { ledger, events } = this.#t;
-    const at = options.at ?? new Date();
-    const actor = options.actor ?? 'unknown';
-    return this.#run(to === 'confirmed' ? 'confirm' : 'void', async (c) => {
-      const where = `kind = $1 AND agency = $2 AND period = $3 AND value = $4`;
-      const params = [key.kind, key.agency, key.period, value];
-      const r = await c.query<LedgerRow>(`SELECT * FROM ${ledger} WHERE ${where} FOR UPDATE`, params);
-      const row = r.rows[0];
-      if (!row) throw notFound(key, value);
-      const next = transition(key, value, row.state, to);
-      if (next === null) return toAllocation(row);
-      const u = await c.query<LedgerRow>(`UPDATE ${ledger} SET state = $5, updated_at = $6 WHERE ${where} RETURNING *`, [...params, next, at]);
-      await c.query(`INSERT INTO ${events} (kind, agency, period, value, state, actor, at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-        ...params,
-        next,
-        actor,
-        at,
-        options.reason ?? null,
-      ]);
-      return toAllocation(u.rows[0]!);
-    });
-  }
-
-  async confirm(key: SequenceKey, value: number, options: ChangeStateOptions = {}): Promise<Allocation> {
-    return this.#change(key, value, 'confirmed', options);
-  }
-
-  async void(key: SequenceKey, value: number, options: ChangeStateOptions = {}): Promise<Allocation> {
-    return this.#change(key, value, 'voided', options);
-  }
-
-  async #query<R>(what: string, sql: string, params: unknown[]): Promise<R[]> {
-    try {
-      return (await this.#pool.query<R>(sql, params)).rows;
-    } catch (e) {
-      throw storeFailed(what, e);
-    }
-  }
-
-  async get(key: SequenceKey, value: number): Promise<Allocation | undefined> {
-    checkKey(key);
-    const rows = await this.#query<LedgerRow>('get', `SELECT * FROM ${this.#t.ledger} WHERE kind = $1 AND agency = $2 AND period = $3 AND value = $4`, [
-      key.kind,
-      key.agency,
-      key.period,
-      value,
-    ]);
-    return rows[0] ? toAllocation(rows[0]) : undefined;
-  }
-
-  async current(key: SequenceKey): Promise<number> {
-    checkKey(key);
-    const rows = await this.#query<{ value: string }>('current', `SELECT value FROM ${this.#t.counters} WHERE kind = $1 AND agency = $2 AND period = $3`, [
-      key.kind,
-      key.agency,
-      key.period,
-    ]);
-    return rows[0] ? Number(rows[0].value) : 0;
-  }
-
-  async ledger(filter: LedgerFilter = {}): Promise<Allocation[]> {
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    for (const k of ['kind', 'agency', 'period', 'state'] as const) {
-      if (filter[k] !== undefined) {
-        params.push(filter[k]);
-        conds.push(`${k} = $${params.length}`);
-      }
-    }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    const rows = await this.#query<LedgerRow>('ledger', `SELECT * FROM ${this.#t.ledger} ${where} ORDER BY kind, agency, period, value`, params);
-    return rows.map(toAllocation);
-  }
-
-  async history(key: SequenceKey, value: number): Promise<LedgerEvent[]> {
-    checkKey(key);
-    const rows = await this.#query<Omit<LedgerEvent, 'value'> & { value: string }>(
-      'history',
-      `SELECT kind, agency, period, value, state, actor, at, reason FROM ${this.#t.events}
-       WHERE kind = $1 AND agency = $2 AND period = $3 AND value = $4 ORDER BY id`,
-      [key.kind, key.agency, key.period, value],
-    );
-    return rows.map((r) => ({ ...r, value: Number(r.value), at: new Date(r.at) }));
-  }
-
   /** Drops this store's tables (and the schema if it is not `public`): for tests and teardown. */
   async drop(): Promise<void> {
     const { meta, counters, ledger, events } = this.#t;
-    if (this.schema === 'public') {
-      await this.#query('drop', `DROP TABLE IF EXISTS ${events}, ${ledger}, ${counters}, ${meta}`, []);
-    } else {
-      await this.#query('drop', `DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`, []);
+    try {
+      if (this.schema === 'public') await this.#pool.query(`DROP TABLE IF EXISTS ${events}, ${ledger}, ${counters}, ${meta}`);
+      else await this.#pool.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
+    } catch (e) {
+      throw storeFailed('drop', e);
     }
-  }
-
-  async close(): Promise<void> {
-    await this.#pool.end();
   }
 }
 

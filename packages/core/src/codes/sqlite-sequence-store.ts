@@ -2,25 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { codeError } from './code-error.js';
 import { isKysoError } from '../errors.js';
-import {
-  checkCount,
-  checkIdempotentReplay,
-  checkKey,
-  checkValue,
-  exhausted,
-  notFound,
-  SEQUENCE_SCHEMA_VERSION,
-  storeFailed,
-  transition,
-  type AllocateOptions,
-  type Allocation,
-  type AllocationState,
-  type ChangeStateOptions,
-  type LedgerEvent,
-  type LedgerFilter,
-  type SequenceKey,
-  type SequenceStore,
-} from './sequence-store.js';
+import { storeFailed } from './sequence-store.js';
+import { bindNamed, SqlSequenceStore, type SequenceSql, type SqlEngine, type SqlParams, type SqlSession } from './sql-sequence-store.js';
 
 /**
  * The default `SequenceStore`: one SQLite file in a data directory, shared by
@@ -60,6 +43,7 @@ interface Statement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  readonly reader: boolean;
 }
 interface Database {
   prepare(sql: string): Statement;
@@ -68,6 +52,7 @@ interface Database {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): { immediate(...args: A): R };
   close(): unknown;
   readonly open: boolean;
+  readonly inTransaction: boolean;
 }
 type DatabaseCtor = new (file: string, options?: { timeout?: number }) => Database;
 
@@ -91,43 +76,145 @@ async function loadDriver(): Promise<DatabaseCtor> {
   return ctorPromise;
 }
 
-interface LedgerRow {
-  kind: string;
-  agency: string;
-  period: string;
-  value: number;
-  state: AllocationState;
-  actor: string;
-  idem_key: string | null;
-  note: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const toAllocation = (r: LedgerRow): Allocation => ({
-  kind: r.kind,
-  agency: r.agency,
-  period: r.period,
-  value: r.value,
-  state: r.state,
-  actor: r.actor,
-  idempotencyKey: r.idem_key,
-  note: r.note,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-});
-
 const PREFIX = /^[a-z_][a-z0-9_]{0,30}$/;
 
-export class SqliteSequenceStore implements SequenceStore {
+/** The statements SQLite writes its own way: INTEGER values and millisecond times, a recursive CTE for a range of values. */
+function sqliteSql(prefix: string): SequenceSql {
+  const t = { meta: `${prefix}meta`, counters: `${prefix}counters`, ledger: `${prefix}ledger`, events: `${prefix}events` };
+  const range = 'WITH RECURSIVE s(v) AS (SELECT :first UNION ALL SELECT v + 1 FROM s WHERE v < :last)';
+  return {
+    tables: t,
+    prelude: [],
+    schemaV1: `
+      CREATE TABLE ${t.counters} (
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value >= 0),
+        PRIMARY KEY (kind, agency, period)
+      ) WITHOUT ROWID;
+      CREATE TABLE ${t.ledger} (
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value >= 1),
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'confirmed', 'voided')),
+        actor TEXT NOT NULL,
+        idem_key TEXT, idem_index INTEGER, note TEXT,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, agency, period, value)
+      );
+      CREATE UNIQUE INDEX ${t.ledger}_idem ON ${t.ledger} (kind, idem_key, idem_index) WHERE idem_key IS NOT NULL;
+      CREATE TABLE ${t.events} (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL, value INTEGER NOT NULL,
+        state TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT
+      );
+      CREATE INDEX ${t.events}_value ON ${t.events} (kind, agency, period, value);
+    `,
+    insertLedger: `${range}
+      INSERT INTO ${t.ledger} (kind, agency, period, value, state, actor, idem_key, idem_index, note, created_at, updated_at)
+      SELECT :kind, :agency, :period, v, :state, :actor, :idem, CASE WHEN :idem IS NULL THEN NULL ELSE v - :first END, :note, :at, :at FROM s
+      RETURNING *`,
+    insertEvents: `${range}
+      INSERT INTO ${t.events} (kind, agency, period, value, state, actor, at, reason)
+      SELECT :kind, :agency, :period, v, :state, :actor, :at, NULL FROM s`,
+    // BEGIN IMMEDIATE already holds the database's write lock.
+    lockRow: '',
+    time: (d) => d.getTime(),
+  };
+}
+
+/**
+ * One connection, used by one operation at a time: better-sqlite3 is
+ * synchronous, so an operation never waits on I/O, but a transaction spans
+ * the core's awaits and must not interleave with another on the connection.
+ */
+class SqliteEngine implements SqlEngine {
+  readonly #db: Database;
+  readonly #statements = new Map<string, Statement>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  readonly #session: SqlSession;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#session = {
+      rows: async <R>(sql: string, params: SqlParams = {}) => {
+        const { text, values } = bindNamed(sql, params, 'question');
+        return this.#statement(text).all(...values) as R[];
+      },
+      run: async (sql: string, params: SqlParams = {}) => {
+        const { text, values } = bindNamed(sql, params, 'question');
+        const st = this.#statement(text);
+        if (st.reader) st.all(...values);
+        else st.run(...values);
+      },
+      script: async (sql: string) => {
+        this.#db.exec(sql);
+      },
+    };
+  }
+
+  #statement(text: string): Statement {
+    let st = this.#statements.get(text);
+    if (!st) {
+      st = this.#db.prepare(text);
+      this.#statements.set(text, st);
+    }
+    return st;
+  }
+
+  #serial<R>(fn: () => Promise<R>): Promise<R> {
+    this.#pending++;
+    const run = this.#queue.then(fn, fn).finally(() => this.#pending--);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  transaction<R>(fn: (s: SqlSession) => Promise<R>): Promise<R> {
+    return this.#serial(async () => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await fn(this.#session);
+        this.#db.exec('COMMIT');
+        return out;
+      } catch (e) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+  }
+
+  read<R>(fn: (s: SqlSession) => Promise<R>): Promise<R> {
+    return this.#serial(() => fn(this.#session));
+  }
+
+  retryable(): boolean {
+    return false;
+  }
+
+  uniqueViolation(): boolean {
+    return false;
+  }
+
+  /** At once when the connection is idle, else after the operations under way. */
+  close(): Promise<void> {
+    const close = async () => {
+      if (this.#db.open) this.#db.close();
+    };
+    if (this.#pending === 0) return close();
+    return this.#serial(close);
+  }
+}
+
+export class SqliteSequenceStore extends SqlSequenceStore {
   readonly file: string;
   readonly #db: Database;
-  readonly #t: { meta: string; counters: string; ledger: string; events: string };
+  readonly #t: { counters: string; ledger: string };
 
   private constructor(db: Database, file: string, prefix: string) {
+    const sql = sqliteSql(prefix);
+    super(new SqliteEngine(db), sql);
     this.#db = db;
     this.file = file;
-    this.#t = { meta: `${prefix}meta`, counters: `${prefix}counters`, ledger: `${prefix}ledger`, events: `${prefix}events` };
+    this.#t = sql.tables;
   }
 
   /** Opens (creating or migrating) the store. Throws CODE_STORE_FAILED. */
@@ -147,7 +234,7 @@ export class SqliteSequenceStore implements SequenceStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.pragma('foreign_keys = ON');
       const store = new SqliteSequenceStore(db, file, prefix);
-      store.#migrate();
+      await store.migrate();
       return store;
     } catch (e) {
       try {
@@ -165,187 +252,6 @@ export class SqliteSequenceStore implements SequenceStore {
     return join(resolve(dataDir), 'sequences.sqlite');
   }
 
-  #migrate(): void {
-    const { meta, counters, ledger, events } = this.#t;
-    this.#db
-      .transaction(() => {
-        this.#db.exec(`CREATE TABLE IF NOT EXISTS ${meta} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-        const row = this.#db.prepare(`SELECT value FROM ${meta} WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-        const version = row ? Number(row.value) : 0;
-        if (version > SEQUENCE_SCHEMA_VERSION) {
-          throw codeError(
-            'CODE_STORE_FAILED',
-            `Sequence store schema ${version} is newer than this kyso (${SEQUENCE_SCHEMA_VERSION}); upgrade kyso`,
-            `Lược đồ kho bộ đếm (${version}) mới hơn phiên bản kyso này (${SEQUENCE_SCHEMA_VERSION}); hãy nâng cấp kyso`,
-          );
-        }
-        if (version < 1) {
-          this.#db.exec(`
-            CREATE TABLE ${counters} (
-              kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
-              value INTEGER NOT NULL CHECK (value >= 0),
-              PRIMARY KEY (kind, agency, period)
-            ) WITHOUT ROWID;
-            CREATE TABLE ${ledger} (
-              kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
-              value INTEGER NOT NULL CHECK (value >= 1),
-              state TEXT NOT NULL CHECK (state IN ('reserved', 'confirmed', 'voided')),
-              actor TEXT NOT NULL,
-              idem_key TEXT, idem_index INTEGER, note TEXT,
-              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-              PRIMARY KEY (kind, agency, period, value)
-            );
-            CREATE UNIQUE INDEX ${ledger}_idem ON ${ledger} (kind, idem_key, idem_index) WHERE idem_key IS NOT NULL;
-            CREATE TABLE ${events} (
-              id INTEGER PRIMARY KEY,
-              kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL, value INTEGER NOT NULL,
-              state TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT
-            );
-            CREATE INDEX ${events}_value ON ${events} (kind, agency, period, value);
-          `);
-        }
-        // Future migrations: if (version < 2) { ... }
-        this.#db
-          .prepare(`INSERT INTO ${meta} (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
-          .run(String(SEQUENCE_SCHEMA_VERSION));
-      })
-      .immediate();
-  }
-
-  #run<R>(what: string, fn: () => R): R {
-    try {
-      return this.#db.transaction(fn).immediate();
-    } catch (e) {
-      if (isKysoError(e)) throw e;
-      throw storeFailed(what, e);
-    }
-  }
-
-  async allocate(key: SequenceKey, options: AllocateOptions = {}): Promise<Allocation[]> {
-    checkKey(key);
-    const count = options.count ?? 1;
-    checkCount(count);
-    const { counters, ledger, events } = this.#t;
-    const at = (options.at ?? new Date()).getTime();
-    const actor = options.actor ?? 'unknown';
-    const idem = options.idempotencyKey ?? null;
-    const state: AllocationState = options.confirm ? 'confirmed' : 'reserved';
-    return this.#run('allocate', () => {
-      if (idem !== null) {
-        const rows = this.#db
-          .prepare(`SELECT * FROM ${ledger} WHERE kind = ? AND idem_key = ? ORDER BY idem_index`)
-          .all(key.kind, idem) as LedgerRow[];
-        if (rows.length > 0) return checkIdempotentReplay(rows.map(toAllocation), key, count, idem);
-      }
-      const cur = this.#db.prepare(`SELECT value FROM ${counters} WHERE kind = ? AND agency = ? AND period = ?`).get(key.kind, key.agency, key.period) as
-        | { value: number }
-        | undefined;
-      const first = (cur?.value ?? 0) + 1;
-      const last = first + count - 1;
-      if (options.max !== undefined && last > options.max) throw exhausted(key, options.max);
-      this.#db
-        .prepare(`INSERT INTO ${counters} (kind, agency, period, value) VALUES (?, ?, ?, ?) ON CONFLICT (kind, agency, period) DO UPDATE SET value = excluded.value`)
-        .run(key.kind, key.agency, key.period, last);
-      const insLedger = this.#db.prepare(
-        `INSERT INTO ${ledger} (kind, agency, period, value, state, actor, idem_key, idem_index, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const insEvent = this.#db.prepare(`INSERT INTO ${events} (kind, agency, period, value, state, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`);
-      const out: Allocation[] = [];
-      for (let v = first; v <= last; v++) {
-        insLedger.run(key.kind, key.agency, key.period, v, state, actor, idem, idem === null ? null : v - first, options.note ?? null, at, at);
-        insEvent.run(key.kind, key.agency, key.period, v, state, actor, at);
-        out.push({
-          kind: key.kind,
-          agency: key.agency,
-          period: key.period,
-          value: v,
-          state,
-          actor,
-          idempotencyKey: idem,
-          note: options.note ?? null,
-          createdAt: new Date(at),
-          updatedAt: new Date(at),
-        });
-      }
-      return out;
-    });
-  }
-
-  #change(key: SequenceKey, value: number, to: 'confirmed' | 'voided', options: ChangeStateOptions): Allocation {
-    checkKey(key);
-    checkValue(value);
-    const { ledger, events } = this.#t;
-    const at = (options.at ?? new Date()).getTime();
-    const actor = options.actor ?? 'unknown';
-    return this.#run(to === 'confirmed' ? 'confirm' : 'void', () => {
-      const where = `kind = ? AND agency = ? AND period = ? AND value = ?`;
-      const row = this.#db.prepare(`SELECT * FROM ${ledger} WHERE ${where}`).get(key.kind, key.agency, key.period, value) as LedgerRow | undefined;
-      if (!row) throw notFound(key, value);
-      const next = transition(key, value, row.state, to);
-      if (next === null) return toAllocation(row);
-      this.#db.prepare(`UPDATE ${ledger} SET state = ?, updated_at = ? WHERE ${where}`).run(next, at, key.kind, key.agency, key.period, value);
-      this.#db
-        .prepare(`INSERT INTO ${events} (kind, agency, period, value, state, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(key.kind, key.agency, key.period, value, next, actor, at, options.reason ?? null);
-      return toAllocation({ ...row, state: next, updated_at: at });
-    });
-  }
-
-  async confirm(key: SequenceKey, value: number, options: ChangeStateOptions = {}): Promise<Allocation> {
-    return this.#change(key, value, 'confirmed', options);
-  }
-
-  async void(key: SequenceKey, value: number, options: ChangeStateOptions = {}): Promise<Allocation> {
-    return this.#change(key, value, 'voided', options);
-  }
-
-  async get(key: SequenceKey, value: number): Promise<Allocation | undefined> {
-    checkKey(key);
-    const row = this.#db
-      .prepare(`SELECT * FROM ${this.#t.ledger} WHERE kind = ? AND agency = ? AND period = ? AND value = ?`)
-      .get(key.kind, key.agency, key.period, value) as LedgerRow | undefined;
-    return row ? toAllocation(row) : undefined;
-  }
-
-  async current(key: SequenceKey): Promise<number> {
-    checkKey(key);
-    const row = this.#db
-      .prepare(`SELECT value FROM ${this.#t.counters} WHERE kind = ? AND agency = ? AND period = ?`)
-      .get(key.kind, key.agency, key.period) as { value: number } | undefined;
-    return row?.value ?? 0;
-  }
-
-  async ledger(filter: LedgerFilter = {}): Promise<Allocation[]> {
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    for (const k of ['kind', 'agency', 'period', 'state'] as const) {
-      if (filter[k] !== undefined) {
-        conds.push(`${k} = ?`);
-        params.push(filter[k]);
-      }
-    }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    const rows = this.#db.prepare(`SELECT * FROM ${this.#t.ledger} ${where} ORDER BY kind, agency, period, value`).all(...params) as LedgerRow[];
-    return rows.map(toAllocation);
-  }
-
-  async history(key: SequenceKey, value: number): Promise<LedgerEvent[]> {
-    checkKey(key);
-    const rows = this.#db
-      .prepare(`SELECT * FROM ${this.#t.events} WHERE kind = ? AND agency = ? AND period = ? AND value = ? ORDER BY id`)
-      .all(key.kind, key.agency, key.period, value) as Array<Omit<LedgerEvent, 'at'> & { at: number }>;
-    return rows.map((r) => ({
-      kind: r.kind,
-      agency: r.agency,
-      period: r.period,
-      value: r.value,
-      state: r.state,
-      actor: r.actor,
-      at: new Date(r.at),
-      reason: r.reason,
-    }));
-  }
-
   /** SQLite's own consistency check plus ours (ledger matches counters); `['ok']` when healthy. */
   integrityCheck(): string[] {
     const out = (this.#db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
@@ -359,9 +265,5 @@ export class SqliteSequenceStore implements SequenceStore {
       .all() as Array<Record<string, unknown>>;
     for (const b of bad) out.push(`ledger/counter mismatch: ${JSON.stringify(b)}`);
     return out.length === 1 && out[0] === 'ok' ? out : out.filter((s) => s !== 'ok');
-  }
-
-  async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
   }
 }

@@ -22,8 +22,8 @@
  */
 import { createHash } from 'node:crypto';
 import { pageBox, stampCertificationStatementDetailed, type AppearanceLayout, type FontSet, type Rect } from '../appearance/index.js';
-import { CodeAllocator, vietnamDate, type IssuedCertNumber, type IssuedResultCode } from '../codes/index.js';
-import { KysoError, isKysoError } from '../errors.js';
+import { CodeAllocator, vietnamDate, withReservedCodes, type IssuedCertNumber } from '../codes/index.js';
+import { KysoError } from '../errors.js';
 import { IncrementalWriter, PdfReader } from '../pdf/index.js';
 import { extendPdf } from '../sign/ltv.js';
 import type { PadesLevel } from '../sign/options.js';
@@ -159,38 +159,37 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
   const probe = PdfReader.open(unsigned);
   probe.pageRefs();
   const signedAt = options.signedAt ?? new Date();
-  const actor = options.actor !== undefined ? { actor: options.actor } : {};
-  const codes = options.codes;
+  const key = options.requestKey;
+  const lifecycle = {
+    ...(options.actor !== undefined ? { actor: options.actor } : {}),
+    what: 'certify-copy',
+    voided: () =>
+      new KysoError('CODE_STATE', `Request ${key} failed before and its numbers were voided: use a new request key.`, {
+        vi: `Yêu cầu ${key} đã thất bại trước đó và các số đã bị hủy: hãy dùng khóa yêu cầu mới.`,
+      }),
+  };
 
-  // 2. Reserve.
-  let cert: IssuedCertNumber | undefined;
-  let result: IssuedResultCode | undefined;
-  try {
-    [cert] = await codes.certNumbers(options.agency, options.book, { ...actor, idempotencyKey: `${options.requestKey}#cert` });
-    refuseVoided(cert!.state, options.requestKey);
+  // 2. Reserve; 8. confirm once the copy is made (any failure voids what was reserved).
+  return withReservedCodes(options.codes, lifecycle, async (reserve) => {
+    const cert = await reserve.certNumber(options.agency, options.book, { idempotencyKey: `${key}#cert` });
     const d = vietnamDate(signedAt);
     const dd = String(d.day).padStart(2, '0');
     const mm = String(d.month).padStart(2, '0');
     const suffix = (options.resultSuffix ?? '{ddmmyyyy}')
       .replace(/\{ddmmyyyy\}/g, `${dd}${mm}${d.year}`)
-      .replace(/\{number\}/g, String(cert!.number))
-      .replace(/\{book\}/g, String(cert!.book))
-      .replace(/\{year\}/g, String(cert!.year));
-    result = await codes.resultCode({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix }, { ...actor, idempotencyKey: `${options.requestKey}#result` });
-    refuseVoided(result.state, options.requestKey);
+      .replace(/\{number\}/g, String(cert.number))
+      .replace(/\{book\}/g, String(cert.book))
+      .replace(/\{year\}/g, String(cert.year));
+    const result = await reserve.resultCode({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix }, { idempotencyKey: `${key}#result` });
 
-    const made = await makeCopy(unsigned, cert!, result.code, signedAt, options);
-
-    // 8. Confirm.
-    await codes.confirmCertNumber(options.agency, cert!.year, cert!.number, actor);
-    await codes.confirmResultCode(result.code, actor);
+    const made = await makeCopy(unsigned, cert, result.code, signedAt, options);
     return {
       pdf: made.pdf,
       record: {
-        certificationNumber: cert!.number,
-        book: cert!.book,
-        bookLabel: cert!.bookLabel,
-        year: cert!.year,
+        certificationNumber: cert.number,
+        book: cert.book,
+        bookLabel: cert.bookLabel,
+        year: cert.year,
         resultCode: result.code,
         ...(options.caseCode !== undefined ? { caseCode: options.caseCode } : {}),
         fields: made.fields,
@@ -199,21 +198,7 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
         signedAt,
       },
     };
-  } catch (e) {
-    const reason = `certify-copy failed: ${isKysoError(e) ? e.code : e instanceof Error ? e.message : String(e)}`.slice(0, 500);
-    const by = { ...actor, reason };
-    if (cert) await codes.voidCertNumber(options.agency, cert.year, cert.number, by).catch(() => undefined);
-    if (result) await codes.voidResultCode(result.code, by).catch(() => undefined);
-    throw e;
-  }
-}
-
-function refuseVoided(state: string, key: string): void {
-  if (state === 'voided') {
-    throw new KysoError('CODE_STATE', `Request ${key} failed before and its numbers were voided: use a new request key.`, {
-      vi: `Yêu cầu ${key} đã thất bại trước đó và các số đã bị hủy: hãy dùng khóa yêu cầu mới.`,
-    });
-  }
+  });
 }
 
 async function makeCopy(unsigned: Uint8Array, cert: IssuedCertNumber, resultCode: string, signedAt: Date, options: CertifyCopyOptions) {
