@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /** A new API key: `kyso_` and 32 random bytes, base64url. Show it once; store only hashApiKey(key). */
 export function generateApiKey(): string {
@@ -7,5 +8,5 @@ export function generateApiKey(): string {
 
 /** Hex SHA-256 of an API key, as stored in the configuration and the database. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return sha256Hex(Buffer.from(key, 'utf8'));
 }

@@ -72,7 +72,3 @@ export class AuditChainVerifier {
     };
   }
 }
-
-export function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}

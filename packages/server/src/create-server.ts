@@ -3,19 +3,21 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import fastifyMultipart from '@fastify/multipart';
 import { CodeAllocator, openSequenceStore, TrustStore, type SequenceStore } from '@kyso/core';
 import { readFileSync } from 'node:fs';
-import { resolveConfig, type Operation, type ServerConfig, type ServerConfigInput } from './config.js';
+import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { errors, HttpError, statusBody, toErrorResponse } from './errors.js';
 import { credentialOf, refuseCredentialInBody, refuseCredentialInQuery, refuseRepeatedHeaders } from './authentication.js';
 import { redactPaths, requestSerializer } from './log-redaction.js';
 import { clientErrorHandler } from './client-error.js';
 import { coerceText } from './query-coercion.js';
 import { MethodTable } from './method-table.js';
-import { openIdentities, type Identity } from './identities.js';
+import { openIdentities } from './identities.js';
 import { Limiter } from './limiter.js';
-import { sha256Hex, type AuditRecord } from './audit.js';
+import type { AuditRecord } from './audit.js';
+import { hashApiKey } from './api-keys.js';
+import { sha256Hex } from './sha256.js';
 import { openServerStore } from './store/open-server-store.js';
 import type { ApiKeyRecord, ServerStore } from './store/server-store.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import { multipartLimits, registerSignRoutes } from './routes/sign.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import { registerCodeRoutes } from './routes/codes.js';
@@ -29,7 +31,7 @@ import { collectOpenApi } from './routes/openapi.js';
 import { CpuPool } from './pool/cpu-pool.js';
 import { sharedBodyParser } from './shared-body.js';
 import { SharedBuffers } from './shared-buffers.js';
-import type { TaskDigests } from './pool/tasks.js';
+import type { RequestContext, ServerContext } from './context.js';
 
 export interface CreateServerOptions {
   /** Where fastify's JSON log lines go (default: no logging). */
@@ -37,59 +39,6 @@ export interface CreateServerOptions {
   logLevel?: string;
   /** Two-step signing (/v1/sign/prepare, /v1/sign/complete): session lifetime (default 10 min) and clock. */
   twoStep?: TwoStepOptions;
-}
-
-/** What a request accumulates for its audit record (the digests come from the worker that read the PDF). */
-export interface RequestContext extends TaskDigests {
-  key?: ApiKeyRecord;
-  identity?: string;
-  code?: string;
-  field?: string;
-  auditId?: number;
-  /** A document read into shared memory by a handler rather than by the body parser (a multipart file part): its block is released like the body's. */
-  document?: Buffer;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    kyso: RequestContext;
-  }
-  /** OpenAPI fields, read by /openapi.json. */
-  interface FastifySchema {
-    summary?: string;
-    description?: string;
-    tags?: readonly string[];
-    security?: readonly Record<string, readonly string[]>[];
-  }
-  interface FastifyContextConfig {
-    /** The operation recorded in the audit log; routes without one are not audited. */
-    audit?: string;
-    /** The permission an API key needs; `verify` is public when publicVerify is on. */
-    operation?: Operation;
-    /** A PDF body: not described by a JSON schema. */
-    pdfBody?: boolean;
-    /** Runs under the Limiter: refused with 429 before its body is read when the queue is full. */
-    limited?: boolean;
-    /** With `operation`: a request with no Authorization header is let through as anonymous (the handler then answers less, as /readyz does). */
-    anonymous?: boolean;
-  }
-}
-
-export interface ServerContext {
-  config: ServerConfig;
-  store: ServerStore;
-  sequences: SequenceStore;
-  codes: CodeAllocator;
-  identities: Map<string, Identity>;
-  trustStore: TrustStore | undefined;
-  limiter: Limiter;
-  /** Worker threads for signing and verification. */
-  pool: CpuPool;
-  /** The shared memory document bodies are read into (shared-buffers.ts). */
-  buffers: SharedBuffers;
-  metrics: Metrics;
-  /** Finds the identity a request may use, or throws 400/403. */
-  identityFor(req: FastifyRequest, name: string | undefined): Identity;
 }
 
 export interface KysoServer {
@@ -258,7 +207,7 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
       throw errors.unauthorized();
     }
     // Compared through their hash: the key itself is never kept, and a lookup by hash leaks nothing about near misses.
-    const key = keys.get(sha256Hex(Buffer.from(credential.token, 'utf8')));
+    const key = keys.get(hashApiKey(credential.token));
     if (!key) throw errors.unauthorized();
     req.kyso.key = key;
     if (!key.operations.includes(op) && !(op === 'verify' && config.publicVerify)) throw errors.forbidden(`perform "${op}"`, `thực hiện "${op}"`);
@@ -395,5 +344,3 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   };
 }
 
-export type { FastifyReply };
-export { HttpError };

@@ -1,6 +1,7 @@
 // @kyso/server: the HTTP signing service (fastify) over @kyso/core.
 export { createServer } from './create-server.js';
-export type { KysoServer, CreateServerOptions, ServerContext, RequestContext } from './create-server.js';
+export type { KysoServer, CreateServerOptions } from './create-server.js';
+export type { ServerContext, RequestContext } from './context.js';
 export { resolveConfig, loadConfigFile, applyEnv, ConfigError, OPERATIONS } from './config.js';
 export type { ServerConfig, ServerConfigInput, IdentityConfig, ApiKeyConfig, Operation, P12SignerConfig, Pkcs11SignerConfig } from './config.js';
 export { generateApiKey, hashApiKey } from './api-keys.js';

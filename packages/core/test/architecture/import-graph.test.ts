@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { arrowsOf, circles, layerViolations, partOf, readArchitecture, sourceFiles } from './import-graph.js';
+import { arrowsOf, circles, innerOf, innerPartOf, layerViolations, partOf, readArchitecture, sourceFiles } from './import-graph.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const arch = readArchitecture(readFileSync(`${ROOT}docs/architecture.md`, 'utf8'));
@@ -32,6 +32,14 @@ describe('import graph (docs/architecture.md)', () => {
   it('places every scanned file in a part', () => {
     const unplaced = files.filter((f) => !partOf(f, arch.layers));
     report('files in no layer', unplaced);
+    expect(unplaced).toEqual([]);
+  });
+
+  it('places every file of a folder with its own layer table in one of its parts', () => {
+    expect(arch.inner.map((i) => i.root)).toEqual(expect.arrayContaining(['packages/server/src/', 'packages/pkcs11/src/']));
+    for (const i of arch.inner) expect(arch.scanned).toContain(i.root);
+    const unplaced = files.filter((f) => innerOf(f, arch) && !innerPartOf(f, arch));
+    report('files in no inner layer', unplaced);
     expect(unplaced).toEqual([]);
   });
 
@@ -67,5 +75,23 @@ describe('import graph (docs/architecture.md)', () => {
     const typeCircle = [{ ...fake('x/a.ts', 'x/b.ts'), kind: 'type' as const }, fake('x/b.ts', 'x/a.ts')];
     expect(circles(typeCircle)).toEqual([['x/a.ts', 'x/b.ts', 'x/a.ts']]);
     expect(circles(typeCircle, { types: false })).toEqual([]);
+  });
+
+  it('finds arrows against a package’s own layer order', () => {
+    const fake = (from: string, to: string) => ({ from, to, specifier: to, kind: 'type' as const, library: false });
+    const messages = layerViolations(
+      [
+        fake('packages/server/src/context.ts', 'packages/server/src/create-server.ts'),
+        fake('packages/server/src/routes/sign.ts', 'packages/server/src/context.ts'),
+        fake('packages/server/src/store/x.ts', 'packages/server/src/pool/y.ts'),
+        fake('packages/server/src/nowhere.ts', 'packages/server/src/errors.ts'),
+      ],
+      arch,
+    ).map((v) => v.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/^packages\/server\/src\/context\.ts → packages\/server\/src\/create-server\.ts \(inside packages\/server\/src\/: layer \d+ context\.ts below \d+ create-server\.ts\)$/),
+      expect.stringMatching(/store beside pool: peers import nothing/),
+      expect.stringMatching(/nowhere\.ts belongs to no layer of docs\/architecture\.md's "Inside packages\/server\/src\/"/),
+    ]);
   });
 });

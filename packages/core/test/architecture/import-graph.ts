@@ -12,6 +12,10 @@
  *   each other. Arrows inside a part are free (but circles are not).
  * - Walls: a part may not import the parts or libraries its row names, even
  *   where the layer order alone would allow it.
+ * - Inside a package: where docs/architecture.md gives a folder its own layer
+ *   table ("Inside `packages/server/src/`"), every file under it belongs to one
+ *   of those inner parts, and an arrow between two of them runs downwards by
+ *   the same rule.
  * - Circles: strongly connected components of the file graph, type-only
  *   imports (`import type`, `export type`, every name marked `type`,
  *   `import('…')` types) included: they vanish at run time, but two files that
@@ -44,11 +48,20 @@ export interface Wall {
   forbidden: string[];
 }
 
+/** The layers inside one folder (a package's sources), numbered from 1 within it. */
+export interface InnerLayers {
+  /** Repository-relative folder, ending in '/'. */
+  root: string;
+  layers: Layer[];
+}
+
 export interface Architecture {
   layers: Layer[];
   walls: Wall[];
   /** Folders whose sources are scanned. */
   scanned: string[];
+  /** Folders with a layer order of their own. */
+  inner: InnerLayers[];
 }
 
 export interface Violation {
@@ -154,6 +167,34 @@ export function partOf(file: string, layers: readonly Layer[]): { part: string; 
   return best;
 }
 
+/** The inner layer table whose folder holds the file, if any. */
+export function innerOf(file: string, arch: Architecture): InnerLayers | undefined {
+  return arch.inner.find((i) => file.startsWith(i.root));
+}
+
+/** The inner part a file belongs to, for a file under a folder with its own layer table. */
+export function innerPartOf(file: string, arch: Architecture): { part: string; level: number } | null {
+  const inner = innerOf(file, arch);
+  return inner ? partOf(file, inner.layers) : null;
+}
+
+function innerViolation(a: Arrow, arch: Architecture): Violation | null {
+  const inner = innerOf(a.from, arch);
+  if (!inner || !a.to.startsWith(inner.root)) return null;
+  const where = `inside ${inner.root}`;
+  const name = (part: string) => part.slice(inner.root.length).replace(/\/$/, '');
+  const from = partOf(a.from, inner.layers);
+  const table = `docs/architecture.md's "Inside ${inner.root}"`;
+  if (!from) return { arrow: a, message: `${a.from} belongs to no layer of ${table}` };
+  const to = partOf(a.to, inner.layers);
+  if (!to) return { arrow: a, message: `${a.from} → ${a.to} (${a.to} belongs to no layer of ${table})` };
+  if (to.part === from.part) return null;
+  const arrow = `${a.from} → ${a.to}`;
+  if (to.level < from.level) return { arrow: a, message: `${arrow} (${where}: layer ${from.level} ${name(from.part)} below ${to.level} ${name(to.part)})` };
+  if (to.level === from.level) return { arrow: a, message: `${arrow} (${where}: layer ${from.level} ${name(from.part)} beside ${name(to.part)}: peers import nothing of each other)` };
+  return null;
+}
+
 function label(part: string): string {
   return part.replace(/^packages\/core\/src\//, '').replace(/^packages\//, '').replace(/\/$/, '');
 }
@@ -177,7 +218,11 @@ export function layerViolations(arrows: readonly Arrow[], arch: Architecture): V
       out.push({ arrow: a, message: `${a.from} → ${a.to} (${a.to} belongs to no layer of docs/architecture.md)` });
       continue;
     }
-    if (to.part === from.part) continue;
+    if (to.part === from.part) {
+      const v = innerViolation(a, arch);
+      if (v) out.push(v);
+      continue;
+    }
     const arrow = `${a.from} → ${a.to}`;
     if (to.level < from.level) {
       out.push({ arrow: a, message: `${arrow} (layer ${from.level} ${label(from.part)} below ${to.level} ${label(to.part)})` });
@@ -306,8 +351,10 @@ function tableAfter(markdown: string, heading: string): string[][] {
 /**
  * Reads the layer table ("Layers": layer number, then the parts in code
  * spans) and the wall table ("Walls": the part, then what it may not import)
- * of docs/architecture.md, and the scanned folders ("Scanned": the list
- * items under that heading, one folder in a code span each).
+ * of docs/architecture.md, the scanned folders ("Scanned": the list
+ * items under that heading, one folder in a code span each), and the layer
+ * tables of single folders (a heading "Inside `folder/`", then a table of
+ * layer number and parts, as "Layers").
  */
 export function readArchitecture(markdown: string): Architecture {
   const layers: Layer[] = tableAfter(markdown, 'Layers').map((c) => {
@@ -325,5 +372,21 @@ export function readArchitecture(markdown: string): Architecture {
     const item = /^\s*[-*]\s+`([^`]+)`/.exec(l);
     if (item) scanned.push(item[1]!);
   }
-  return { layers, walls, scanned };
+  const inner: InnerLayers[] = [];
+  for (const l of lines) {
+    const m = /^#{1,6}\s+Inside\s+`([^`]+\/)`/.exec(l);
+    if (!m) continue;
+    const root = m[1]!;
+    const rows = tableAfter(markdown, l.replace(/^#+\s*/, ''));
+    inner.push({
+      root,
+      layers: rows.map((c) => {
+        const level = Number(c[0]);
+        if (!Number.isInteger(level)) throw new Error(`layer table inside ${root}: "${c[0]}" is not a layer number`);
+        const parts = codeSpans(c[1] ?? '').map((p) => root + p);
+        return { level, parts };
+      }),
+    });
+  }
+  return { layers, walls, scanned, inner };
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { isKysoError, KysoError, renderReport, signPdfDetailed, TrustStore, tsaTimestamper, verifyPdf, type KysoErrorCode, type SignPdfOptions, type Signer, type VerifyPdfOptions } from '@kyso/core';
+import { sha256Hex } from '../sha256.js';
 
 /**
  * The CPU-bound work of a request (parse, write the update, hash the byte
@@ -49,8 +49,6 @@ export interface TaskDigests {
   inputSha256?: string;
   outputSha256?: string;
 }
-
-export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTaskOptions, digests: TaskDigests, trust: TrustStores, appendedOnly = false): Promise<SignTaskResult> {
   const { tsa, ...rest } = options;

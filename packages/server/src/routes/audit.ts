@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { verifyAuditChain } from '../store/open-server-store.js';
 import { bearer, errorResponses } from './schemas.js';
 

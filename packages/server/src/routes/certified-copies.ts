@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { certifyCopy, KysoError, TrustStore, tsaTimestamper, type PadesLevel } from '@kyso/core';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { countSignature } from '../metrics.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses } from './schemas.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isKysoError, parseCaseCode, parseResultCode, type SequenceKey } from '@kyso/core';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { buildDocsPage } from '../page/docs-page.js';
 import { bearer, errorSchema } from './schemas.js';
 

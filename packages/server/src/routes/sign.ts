@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedParts } from '../pool/tasks.js';
 import { countSignature } from '../metrics.js';
-import { isKysoError, KysoError, parseLockSpec, parseResultCode, PdfReader, type FieldLockOptions, type IssuedResultCode, type MdpPermission, type PadesLevel } from '@kyso/core';
-import type { ServerContext } from '../create-server.js';
-import { sha256Hex } from '../audit.js';
+import { isKysoError, KysoError, parseLockSpec, parseResultCode, PdfReader, type FieldLockOptions, type MdpPermission, type PadesLevel, withReservedCodes } from '@kyso/core';
+import type { ServerContext } from '../context.js';
+import { sha256Hex } from '../sha256.js';
 import { errors, HttpError } from '../errors.js';
 import { readSharedStream, tooLarge } from '../shared-body.js';
 import { bearer, errorResponses, headerText } from './schemas.js';
@@ -324,27 +324,11 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
     }
     const allocation = allocationOf(req, o);
     const actor = `${identity.name}/${req.kyso.key!.id}`;
-    let issued: IssuedResultCode | undefined;
-    if (allocation) {
-      // A voided result code is never issued again (the code is its parts), so a document the worker would refuse is refused before it costs the owner one.
-      PdfReader.open(pdf).pageRefs();
-      issued = await ctx.codes.resultCode({ owner: allocation.owner, type: allocation.type, ...(allocation.suffix !== undefined ? { suffix: allocation.suffix } : {}) }, { actor, idempotencyKey: allocation.idempotencyKey });
-      req.kyso.code = issued.code;
-      if (issued.state === 'voided') {
-        throw new HttpError(
-          409,
-          'CODE_STATE',
-          `The request with this Idempotency-Key failed before and its result code ${issued.code} was voided: use a new key.`,
-          `Yêu cầu với Idempotency-Key này đã thất bại trước đó và mã kết quả ${issued.code} đã bị hủy: hãy dùng khóa mới.`,
-        );
-      }
-      resultCode = issued.code;
-    }
     const tsa = ctx.config.tsa;
-    let result;
-    try {
+    const signWith = async (code: string | undefined) => {
+      let signed;
       try {
-        result = await ctx.limiter.run(() =>
+        signed = await ctx.limiter.run(() =>
           ctx.pool.sign(
             pdf,
             identity.signer,
@@ -354,7 +338,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
               ...(o.reason ? { reason: o.reason } : {}),
               ...(o.location ? { location: o.location } : {}),
               ...(o.field ? { fieldName: o.field } : {}),
-              ...(resultCode ? { resultCode } : {}),
+              ...(code ? { resultCode: code } : {}),
               ...mdp,
             },
             req.kyso,
@@ -365,15 +349,35 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
         throw e;
       }
       countSignature(ctx.metrics, identity.name, level);
-      if (issued) await ctx.codes.confirmResultCode(issued.code, { actor });
-    } catch (e) {
-      // Only a reservation is voided: a confirmed code belongs to an earlier success with the same key, whose PDF carries it.
-      if (issued?.state === 'reserved') {
-        const reason = `sign failed: ${isKysoError(e) ? e.code : e instanceof HttpError ? e.code : e instanceof Error ? e.message : String(e)}`.slice(0, 500);
-        await ctx.codes.voidResultCode(issued.code, { actor, reason }).catch((err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'voiding the result code failed'));
-      }
-      throw e;
-    }
+      return signed;
+    };
+    let result;
+    if (allocation) {
+      // A voided result code is never issued again (the code is its parts), so a document the worker would refuse is refused before it costs the owner one.
+      PdfReader.open(pdf).pageRefs();
+      const lifecycle = {
+        actor,
+        what: 'sign',
+        voided: (code: string) => {
+          req.kyso.code = code;
+          return new HttpError(
+            409,
+            'CODE_STATE',
+            `The request with this Idempotency-Key failed before and its result code ${code} was voided: use a new key.`,
+            `Yêu cầu với Idempotency-Key này đã thất bại trước đó và mã kết quả ${code} đã bị hủy: hãy dùng khóa mới.`,
+          );
+        },
+        describe: (e: unknown) => (isKysoError(e) ? e.code : e instanceof HttpError ? e.code : e instanceof Error ? e.message : String(e)),
+        onVoidFailed: (err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'voiding the result code failed'),
+      };
+      // Reserved, confirmed once signed, voided if signing fails.
+      result = await withReservedCodes(ctx.codes, lifecycle, async (reserve) => {
+        const issued = await reserve.resultCode({ owner: allocation.owner, type: allocation.type, ...(allocation.suffix !== undefined ? { suffix: allocation.suffix } : {}) }, { idempotencyKey: allocation.idempotencyKey });
+        req.kyso.code = issued.code;
+        resultCode = issued.code;
+        return signWith(resultCode);
+      });
+    } else result = await signWith(resultCode);
     req.kyso.field = result.fieldName;
     reply.header('x-kyso-field', headerValue(result.fieldName)).header('x-kyso-identity', identity.name).type('application/pdf');
     if (resultCode) reply.header('x-kyso-result-code', headerValue(resultCode));

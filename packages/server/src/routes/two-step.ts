@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { CmsSignerTemplate, embedSignature, isKysoError, parseResultCode, preparePdf, type DigestAlgorithm, type MdpPermission, type PreparedPdf } from '@kyso/core';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { externalSigner } from '../two-step/external-signer.js';
 import { checkSignatureValue } from '../two-step/signature-check.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { errorResponses } from './schemas.js';
 import { pdfBody } from './sign.js';
 

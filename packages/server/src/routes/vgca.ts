@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { describeSigner, isKysoError } from '@kyso/core';
 import { signedBytes, type SignTaskOptions } from '../pool/tasks.js';
 import { countSignature } from '../metrics.js';
-import type { ServerContext } from '../create-server.js';
+import type { ServerContext } from '../context.js';
 import { allowedUrl, download, TransferError, uploadSigned, type TransferLimits } from '../vgca/transfer.js';
 import { bearer } from './schemas.js';
 
