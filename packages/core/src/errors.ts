@@ -10,7 +10,18 @@ export type KysoErrorCode =
   | 'PDF_TRUNCATED'
   | 'PDF_XREF_BROKEN'
   | 'PDF_MALFORMED'
+  /** Encrypted, and not decrypted (an update to a file opened without its password, a workflow that takes no encrypted input). */
   | 'PDF_ENCRYPTED'
+  /** Encrypted with a user password, and none was given. */
+  | 'PDF_PASSWORD_REQUIRED'
+  /** The password given is neither the user nor the owner password. */
+  | 'PDF_PASSWORD_WRONG'
+  /** Encrypted by another security handler than the standard one (public-key /Adobe.PubSec, a custom one), or an unknown /V, /R or crypt filter method. */
+  | 'PDF_ENCRYPTION_UNSUPPORTED'
+  /** The /Encrypt dictionary is not a dictionary, cannot be read, or lacks what its revision needs. */
+  | 'PDF_ENCRYPT_MALFORMED'
+  /** The permissions of an encrypted document (/P) do not allow the change asked for, and the owner password was not given. */
+  | 'PDF_PERMISSION_DENIED'
   | 'PDF_TOO_LARGE'
   | 'PDF_UNSUPPORTED'
   // keys and certificates
@@ -62,7 +73,20 @@ export type KysoErrorCode =
   | 'PKCS11_PIN_INCORRECT'
   | 'PKCS11_PIN_LOCKED'
   | 'PKCS11_MECHANISM_UNSUPPORTED'
-  | 'PKCS11_ERROR';
+  | 'PKCS11_ERROR'
+  // remote signing over the Cloud Signature Consortium API (CscSigner)
+  /** The service refused the access token or the client credentials (expired, revoked, wrong). */
+  | 'CSC_AUTH_FAILED'
+  /** No such credential for this token, or none whose certificate has the subject asked for. */
+  | 'CSC_CREDENTIAL_UNKNOWN'
+  /** The authorization (SAD) was refused: wrong, expired, used up, or the PIN/OTP was wrong. */
+  | 'CSC_SAD_REFUSED'
+  /** The credential offers no signature algorithm this signer can use, or the service refused the one asked for. */
+  | 'CSC_ALGORITHM_UNSUPPORTED'
+  /** The service refused the request for another reason (its error and description are in details). */
+  | 'CSC_REQUEST_REFUSED'
+  /** The service failed (5xx, overloaded) or answered something that is not the CSC API. */
+  | 'CSC_SERVICE_FAILED';
 
 export interface KysoErrorOptions {
   /** The same message for a Vietnamese reader. */

@@ -8,7 +8,9 @@ export const MAX_DECODED_STREAM = 256 * 1024 * 1024;
 /**
  * Decodes a stream's data. Only what the revision engine itself needs:
  * FlateDecode (with PNG/TIFF predictors) and no filter. Content streams and
- * images are never decoded here.
+ * images are never decoded here. A /Crypt filter is passed over: the reader
+ * of an encrypted file has already decrypted the data with the crypt filter
+ * it names.
  */
 export function decodeStream(stream: PdfStream, maxOutput = MAX_DECODED_STREAM): Uint8Array {
   const filters = asList(stream.dict.get('Filter'));
@@ -22,6 +24,9 @@ export function decodeStream(stream: PdfStream, maxOutput = MAX_DECODED_STREAM):
       case 'Fl':
         data = inflate(data, maxOutput);
         if (p instanceof PdfDict) data = unpredict(data, p);
+        break;
+      case 'Crypt':
+        if (i !== 0) throw unsupported('a /Crypt filter that is not the first filter');
         break;
       default:
         throw unsupported(`the /${f.value} filter`);

@@ -1,5 +1,6 @@
 export { PdfReader } from './reader.js';
 export type { Revision, PdfReaderOptions } from './reader.js';
+export type { EncryptionInfo, CipherName } from './security/standard-handler.js';
 export { IncrementalWriter } from './writer.js';
 export type { IncrementalUpdate, WriteOptions } from './writer.js';
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString, PdfRaw, isDict, isRef, isName, isStream, isArray } from './objects.js';

@@ -1,7 +1,10 @@
 import { KysoError } from '../errors.js';
 import { decodeStream } from './filters.js';
-import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { PdfDict, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 import { indexOfBytes, lastIndexOfBytes, latin1, malformed, PdfParser } from './parser.js';
+import { encryptMalformed } from './security/encryption-errors.js';
+import { StandardSecurityHandler, type EncryptionInfo } from './security/standard-handler.js';
+import { ByteWriter } from './serializer.js';
 import { MAX_OBJECT_NUMBER, parseSection, sectionKindAt, xrefBroken, type XrefEntry, type XrefSection } from './xref.js';
 
 /**
@@ -29,10 +32,25 @@ export interface PdfReaderOptions {
   /** Refuse files larger than this many bytes (default 2 GiB). */
   maxBytes?: number;
   /**
-   * Open encrypted files anyway (their strings and streams stay encrypted).
+   * The password of an encrypted file (standard security handler): its
+   * user or its owner password. By default the empty user password, which
+   * opens files protected only against editing. Strings and streams are
+   * then decrypted as they are read.
+   */
+  password?: string;
+  /**
+   * Open encrypted files even when they cannot be decrypted (no or a wrong
+   * password, another security handler, a damaged /Encrypt): their strings
+   * and streams then stay encrypted, and `encryptionProblem` says why.
    * Only for callers that read structure, never content; default false.
    */
   allowEncrypted?: boolean;
+}
+
+/** What the readers of one file's revisions share: the password and the handlers it opened (a key is derived once). */
+interface SharedSecurity {
+  password: string | undefined;
+  handlers: Map<string, StandardSecurityHandler>;
 }
 
 const STARTXREF = Buffer.from('startxref', 'latin1');
@@ -57,11 +75,20 @@ export class PdfReader {
   objectsRead = 0;
   readonly startxref: number;
   readonly version: string;
+  /** The security handler of an encrypted file that this reader decrypts. */
+  private readonly security: StandardSecurityHandler | undefined;
+  /** The object number of /Encrypt: never decrypted. */
+  private readonly encryptNum: number | undefined;
+  /** Why an encrypted file opened with `allowEncrypted` is read without decryption. */
+  readonly encryptionProblem: KysoError | undefined;
+  private readonly shared: SharedSecurity;
 
   private constructor(
     readonly bytes: Uint8Array,
-    options: PdfReaderOptions,
+    private readonly options: PdfReaderOptions,
+    shared?: SharedSecurity,
   ) {
+    this.shared = shared ?? { password: options.password, handlers: new Map() };
     const max = options.maxBytes ?? 2 ** 31;
     if (bytes.length === 0) throw new KysoError('PDF_EMPTY', 'The file is empty: there is no PDF data in it.', { vi: 'Tệp rỗng: không có dữ liệu PDF nào.' });
     if (bytes.length > max) {
@@ -113,11 +140,6 @@ export class PdfReader {
       else throw xrefBroken('/Prev is not a byte offset');
     }
     this.sections = chain;
-    if (chain[0]!.trailer.has('Encrypt') && !options.allowEncrypted) {
-      throw new KysoError('PDF_ENCRYPTED', 'Encrypted PDFs are not supported: remove the password protection and try again.', {
-        vi: 'Không hỗ trợ tệp PDF được mã hoá: hãy gỡ bỏ mật khẩu bảo vệ rồi thử lại.',
-      });
-    }
     this.revisions = this.groupRevisions(chain, hidden);
     // New objects must be numbered above every object any section defines,
     // whatever /Size claims: a missing, small or absurd /Size would
@@ -129,6 +151,17 @@ export class PdfReader {
       size = Math.max(size, s.upperBound);
     }
     this.size = size;
+
+    const encrypt = chain[0]!.trailer.get('Encrypt');
+    if (encrypt !== undefined) {
+      this.encryptNum = encrypt instanceof PdfRef ? encrypt.num : undefined;
+      try {
+        this.security = this.openSecurity(encrypt);
+      } catch (e) {
+        if (!(e instanceof KysoError) || !options.allowEncrypted) throw e;
+        this.encryptionProblem = e;
+      }
+    }
   }
 
   static open(bytes: Uint8Array, options: PdfReaderOptions = {}): PdfReader {
@@ -137,6 +170,53 @@ export class PdfReader {
     } catch (e) {
       throw asKysoError(e);
     }
+  }
+
+  /**
+   * A reader of the first `end` bytes (an earlier revision), with this
+   * reader's password and the keys it derived. Opened for structure like
+   * `allowEncrypted`: a revision whose /Encrypt the password does not open
+   * is still read.
+   */
+  prefix(end: number): PdfReader {
+    try {
+      return new PdfReader(this.bytes.subarray(0, end), { ...this.options, allowEncrypted: true }, this.shared);
+    } catch (e) {
+      throw asKysoError(e);
+    }
+  }
+
+  /** Whether the newest trailer names an /Encrypt dictionary. */
+  get encrypted(): boolean {
+    return this.trailer.has('Encrypt');
+  }
+
+  /** How the file is encrypted and which password opened it; undefined when it is not, or was not decrypted. */
+  get encryption(): EncryptionInfo | undefined {
+    return this.security?.info;
+  }
+
+  /** Object `num gen` as this file's security handler decrypts it (as it is when the file is not encrypted). */
+  decryptObject(obj: PdfObject, num: number, gen: number): PdfObject {
+    return this.security && num !== this.encryptNum ? this.security.decryptObject(obj, num, gen) : obj;
+  }
+
+  /**
+   * Object `num gen` encrypted for an incremental update of this file (as it
+   * is when the file is not encrypted). An encrypted file that this reader
+   * could not decrypt cannot be updated.
+   */
+  encryptObject(obj: PdfObject, num: number, gen: number): PdfObject {
+    if (!this.security) {
+      if (this.encrypted) {
+        throw new KysoError('PDF_ENCRYPTED', 'This encrypted PDF was opened without being decrypted, so nothing can be added to it: open it with its password.', {
+          vi: 'Tệp PDF được mã hoá này được mở mà không giải mã, nên không thể bổ sung gì vào tệp: hãy mở tệp bằng mật khẩu của nó.',
+          ...(this.encryptionProblem ? { cause: this.encryptionProblem } : {}),
+        });
+      }
+      return obj;
+    }
+    return num === this.encryptNum ? obj : this.security.encryptObject(obj, num, gen);
   }
 
   /** The newest trailer. */
@@ -161,8 +241,11 @@ export class PdfReader {
     const entry = this.entry(ref.num);
     let obj: PdfObject = null;
     if (entry && entry.type !== 0) this.objectsRead++;
-    if (entry?.type === 1 && entry.gen === ref.gen) obj = this.readAt(ref.num, ref.gen, entry.offset);
-    else if (entry?.type === 2 && ref.gen === 0) obj = this.readCompressed(ref.num, entry.stream, entry.index);
+    if (entry?.type === 1 && entry.gen === ref.gen) {
+      obj = this.readAt(ref.num, ref.gen, entry.offset);
+      // Objects inside object streams were decrypted with their stream.
+      if (this.security && ref.num !== this.encryptNum) obj = this.security.decryptObject(obj, ref.num, ref.gen);
+    } else if (entry?.type === 2 && ref.gen === 0) obj = this.readCompressed(ref.num, entry.stream, entry.index);
     this.objectCache.set(ref.num, obj);
     return obj;
   }
@@ -316,6 +399,26 @@ export class PdfReader {
   }
 
   // ---------------------------------------------------------------------
+
+  /** The security handler for the /Encrypt entry of the newest trailer, opened with the password (once per file and password). */
+  private openSecurity(encrypt: PdfObject): StandardSecurityHandler {
+    let dict: PdfObject;
+    try {
+      dict = this.resolve(encrypt);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw encryptMalformed(`it cannot be read (${why})`, `không đọc được từ điển (${e instanceof KysoError ? e.messageVi : why})`, e);
+    }
+    const ids = this.resolve(this.trailer.get('ID'));
+    const id0 = Array.isArray(ids) && ids[0] instanceof PdfString ? ids[0].bytes : undefined;
+    const password = this.shared.password;
+    const key = dict instanceof PdfDict ? `${Buffer.from(new ByteWriter(256).object(dict).toBytes()).toString('latin1')}\u0000${id0 ? Buffer.from(id0).toString('hex') : ''}` : undefined;
+    const known = key !== undefined ? this.shared.handlers.get(key) : undefined;
+    if (known) return known;
+    const handler = StandardSecurityHandler.open(dict, id0, password);
+    if (key !== undefined) this.shared.handlers.set(key, handler);
+    return handler;
+  }
 
   private readAt(num: number, gen: number, offset: number): PdfObject {
     const tryAt = (at: number): PdfObject | undefined => {

@@ -72,9 +72,11 @@ export class IncrementalWriter {
 
     const offsets = new Map<number, { offset: number; gen: number }>();
     const sorted = [...this.objects.values()].sort((a, b) => a.ref.num - b.ref.num);
+    // An encrypted file's update is encrypted with the document's key, object by object; a plain file's objects are written as they are.
+    const encrypted = this.reader.encrypted;
     for (const { ref, obj } of sorted) {
       offsets.set(ref.num, { offset: base + w.length, gen: ref.gen });
-      w.ascii(`${ref.num} ${ref.gen} obj\n`).object(obj).ascii('\nendobj\n');
+      w.ascii(`${ref.num} ${ref.gen} obj\n`).object(encrypted ? this.reader.encryptObject(obj, ref.num, ref.gen) : obj).ascii('\nendobj\n');
     }
 
     const kind = options.xrefKind ?? this.reader.lastXrefKind;
@@ -130,15 +132,17 @@ export class IncrementalWriter {
     const old = this.reader.trailer;
     const t = new PdfDict();
     t.set('Size', this.next);
-    for (const key of ['Root', 'Info']) {
+    // /Encrypt stays: the update is encrypted with the same handler and key.
+    for (const key of ['Root', 'Info', 'Encrypt']) {
       const v = this.trailerEntries.get(key) ?? old.get(key);
       if (v !== undefined) t.set(key, v);
     }
     // The first /ID element identifies the document and must survive; the
-    // second changes with each revision.
+    // second changes with each revision. An encrypted file's key is made
+    // from the first: one that has no /ID gets none, or its key would change.
     const id = this.reader.resolve(old.get('ID'));
-    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : new PdfString(randomBytes(16), true);
-    t.set('ID', [first, new PdfString(randomBytes(16), true)]);
+    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : this.reader.encrypted ? undefined : new PdfString(randomBytes(16), true);
+    if (first) t.set('ID', [first, new PdfString(randomBytes(16), true)]);
     t.set('Prev', this.reader.startxref);
     return t;
   }

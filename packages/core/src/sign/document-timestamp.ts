@@ -5,6 +5,8 @@ import { DEFAULT_TOKEN_RESERVE, type Timestamper } from '../contracts/index.js';
 export interface DocumentTimestampOptions {
   timestamper: Timestamper;
   fieldName?: string;
+  /** The password of an encrypted PDF (user or owner; default the empty user password). */
+  pdfPassword?: string;
 }
 
 /**
@@ -18,6 +20,7 @@ export async function addDocumentTimestamp(pdf: Uint8Array, options: DocumentTim
     documentTimestamp: true,
     contentsCapacity: options.timestamper.maxTokenSize ?? DEFAULT_TOKEN_RESERVE,
     ...(options.fieldName ? { fieldName: options.fieldName } : {}),
+    ...(options.pdfPassword !== undefined ? { pdfPassword: options.pdfPassword } : {}),
   });
   let token: Uint8Array;
   try {

@@ -3,6 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { IncrementalWriter, PdfDict, PdfName, PdfReader, PdfRef, PdfStream, type PdfObject } from '../pdf/index.js';
 
 import type { ValidationData } from '../time/index.js';
+import { assertEncryptionPermits } from './permissions.js';
 
 export interface VriEntry {
   /** The DER in the signature's /Contents (without the zero padding): its SHA-1 names the VRI entry. */
@@ -15,8 +16,9 @@ export interface VriEntry {
  * incremental update with /Certs, /OCSPs, /CRLs and a /VRI entry per
  * signature. Data already in the DSS is not stored twice.
  */
-export function addDss(pdf: Uint8Array, entries: readonly VriEntry[]): Uint8Array {
-  const reader = PdfReader.open(pdf);
+export function addDss(pdf: Uint8Array, entries: readonly VriEntry[], options: { pdfPassword?: string } = {}): Uint8Array {
+  const reader = PdfReader.open(pdf, options.pdfPassword !== undefined ? { password: options.pdfPassword } : {});
+  if (reader.encryption) assertEncryptionPermits(reader, 'validation-data');
   const writer = new IncrementalWriter(reader);
   const catalog = reader.catalog();
   const dssEntry = catalog.get('DSS');

@@ -15,6 +15,8 @@ export interface ExtendPdfOptions {
   validation?: CollectValidationOptions;
   /** Only these signature fields (default: every signature and document timestamp). */
   fields?: readonly string[];
+  /** The password of an encrypted PDF (user or owner; default the empty user password): the DSS and timestamp updates are encrypted as the document is. */
+  pdfPassword?: string;
 }
 
 /**
@@ -27,7 +29,8 @@ export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Pro
   if (options.level === 'B-LTA' && !options.timestamper) {
     throw new KysoError('SIGN_OPTIONS_INVALID', 'B-LTA needs a timestamp authority (timestamper / --tsa).', { vi: 'Mức B-LTA cần máy chủ cấp dấu thời gian (timestamper / --tsa).' });
   }
-  const reader = PdfReader.open(pdf);
+  const password = options.pdfPassword !== undefined ? { pdfPassword: options.pdfPassword } : {};
+  const reader = PdfReader.open(pdf, options.pdfPassword !== undefined ? { password: options.pdfPassword } : {});
   // A service extending a client's file must not take certificates (and so URLs) from it.
   const known = options.validation?.sources === 'trusted-chain' ? [] : readDss(reader).certificates;
   const entries: VriEntry[] = [];
@@ -38,8 +41,8 @@ export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Pro
   if (entries.length === 0) {
     throw new KysoError('SIGN_FIELD_NOT_FOUND', 'The PDF has no signature to extend.', { vi: 'Tệp PDF không có chữ ký nào để bổ sung dữ liệu kiểm tra dài hạn.' });
   }
-  let out = addDss(pdf, entries);
-  if (options.level === 'B-LTA') out = await addDocumentTimestamp(out, { timestamper: options.timestamper! });
+  let out = addDss(pdf, entries, password);
+  if (options.level === 'B-LTA') out = await addDocumentTimestamp(out, { timestamper: options.timestamper!, ...password });
   return out;
 }
 

@@ -75,6 +75,15 @@ export interface SignPdfOptions {
    * empty field that carries its own /Lock applies that lock instead.
    */
   lock?: FieldLockOptions;
+  /**
+   * The password of an encrypted PDF (its user or owner password); by
+   * default the empty user password. The update is encrypted with the
+   * document's key, keeping its security handler. Unless the owner password
+   * is given, the document's permissions must allow the signature: filling
+   * an existing empty signature field needs "fill in form fields", a new
+   * field also "modify" (PDF_PERMISSION_DENIED otherwise).
+   */
+  pdfPassword?: string;
 }
 
 export interface SignatureAppearance {

@@ -10,7 +10,7 @@ import { cachedTemplate } from '../cms/sign-detached.js';
 import { OID as CMS_OID } from '../cms/oids.js';
 import { DEFAULT_TOKEN_RESERVE, type Signer } from '../contracts/index.js';
 import { KysoError } from '../errors.js';
-import type { ByteRange } from '../pdf/index.js';
+import { PdfReader, type ByteRange } from '../pdf/index.js';
 import { describeSigner } from '../trust/index.js';
 import { extendPdf } from './ltv.js';
 import type { SignatureAppearance, SignPdfOptions } from './options.js';
@@ -41,6 +41,7 @@ export async function signPdfDetailed(pdf: Uint8Array, options: SignPdfOptions):
     out = await extendPdf(out, {
       level: options.level,
       fields: [prepared.fieldName],
+      ...(options.pdfPassword !== undefined ? { pdfPassword: options.pdfPassword } : {}),
       ...(options.timestamper ? { timestamper: options.timestamper } : {}),
       ...(options.validation ? { validation: options.validation } : {}),
     });
@@ -72,7 +73,9 @@ async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<P
   }
   const template = cachedTemplate(signer, options.digest);
   const signingTime = options.signingTime ?? new Date();
-  const appearance = options.appearance && !('pdf' in options.appearance) ? await renderFor(pdf, signer, signingTime, options.appearance) : options.appearance;
+  // An encrypted document's pages are read with its password.
+  const source = options.pdfPassword !== undefined && options.appearance && !('pdf' in options.appearance) ? PdfReader.open(pdf, { password: options.pdfPassword }) : pdf;
+  const appearance = options.appearance && !('pdf' in options.appearance) ? await renderFor(source, signer, signingTime, options.appearance) : options.appearance;
   const tokenReserve = options.timestamper ? (options.timestamper.maxTokenSize ?? DEFAULT_TOKEN_RESERVE) : 0;
   const { appearance: _unused, ...rest } = options;
   const prepared = preparePdf(pdf, { ...rest, signingTime, ...(appearance ? { appearance } : {}), digest: template.digest, contentsCapacity: template.maxSize(tokenReserve) + (options.reserveBytes ?? 0) });
@@ -97,7 +100,7 @@ async function signPrepared(pdf: Uint8Array, options: SignPdfOptions): Promise<P
 }
 
 /** Renders a visible appearance, filling the signer's identity from its certificate. */
-async function renderFor(pdf: Uint8Array, signer: Signer, signingTime: Date, a: SignatureAppearance): Promise<RenderedAppearance> {
+async function renderFor(pdf: Uint8Array | PdfReader, signer: Signer, signingTime: Date, a: SignatureAppearance): Promise<RenderedAppearance> {
   let identity: Partial<AppearanceInput> = {};
   try {
     const id = describeSigner(signer.certificate);

@@ -21,11 +21,12 @@ import {
   PdfString,
   rangeAround,
   type ByteRange,
+  type FormField,
 } from '../pdf/index.js';
 import { assertCanCertify, docMdpReference, validateCertify, writeCertificationPerms } from './certification.js';
 import { assertFieldNotLocked, fieldMdpReference, lockDictionary, readLock, validateLock } from './field-lock.js';
 import type { SignPdfOptions } from './options.js';
-import { assertChangesPermitted } from './permissions.js';
+import { assertChangesPermitted, assertEncryptionPermits } from './permissions.js';
 import { pdfDate } from './pdf-date.js';
 import { writeResultCode } from './result-code-metadata.js';
 import { addSignatureField } from './signature-field.js';
@@ -83,13 +84,14 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
       vi: 'Dấu thời gian tài liệu không thể chứng nhận hay khóa trường: hãy dùng certify và lock cho chữ ký.',
     });
   }
-  const reader = PdfReader.open(pdf);
+  const reader = PdfReader.open(pdf, options.pdfPassword !== undefined ? { password: options.pdfPassword } : {});
   if (certify) assertCanCertify(reader);
   if (!options.documentTimestamp) assertChangesPermitted(reader);
+  if (reader.encryption) assertSignaturePermitted(reader, options, certify !== undefined);
   // An empty field the document's author locked (/Lock) gets that lock.
   const writeLock = lock !== undefined;
   if (options.fieldName !== undefined && !options.documentTimestamp) {
-    const target = formFields(reader).find((f) => f.name === options.fieldName && f.type === 'Sig' && f.dict.get('V') === undefined);
+    const target = emptySignatureFields(reader).find((f) => f.name === options.fieldName);
     const preset = target ? readLock(reader, target.dict.get('Lock')) : null;
     if (preset && lock) {
       throw new KysoError('SIGN_OPTIONS_INVALID', `The field "${options.fieldName}" already carries a field lock, which applies when it is signed: sign it without lock.`, {
@@ -146,6 +148,17 @@ export function preparePdf(pdf: Uint8Array, options: PrepareOptions): PreparedPd
   const prepared: PreparedPdf = { original: pdf, update, fieldName, byteRange, contentsOffset, contentsCapacity: capacity, digest, documentDigest: h.digest() };
   if (afterInput) inputHashes.set(prepared, afterInput);
   return prepared;
+}
+
+function emptySignatureFields(reader: PdfReader): FormField[] {
+  return formFields(reader).filter((f) => f.type === 'Sig' && f.dict.get('V') === undefined);
+}
+
+/** An encrypted document's permissions (/P) against what this signature writes: a new field, or an existing empty one filled. */
+function assertSignaturePermitted(reader: PdfReader, options: PrepareOptions, certify: boolean): void {
+  const empty = emptySignatureFields(reader);
+  const fills = !options.documentTimestamp && options.fieldName !== undefined && empty.some((f) => f.name === options.fieldName);
+  assertEncryptionPermits(reader, fills && !certify ? 'fill-signature-field' : 'new-signature-field', empty.map((f) => f.name));
 }
 
 /** Writes a DER CMS into a prepared PDF's /Contents hole and returns the signed file as one buffer. */
