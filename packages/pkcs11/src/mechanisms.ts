@@ -108,3 +108,27 @@ export function planSignature(scheme: Pkcs11Scheme, digest: DigestAlgorithm, ava
     details: { scheme, digest },
   });
 }
+
+/**
+ * Raw mechanisms for a hash computed elsewhere (Signer.signDigest): the
+ * token never sees the data, so only CKM_RSA_PKCS over the DigestInfo,
+ * CKM_RSA_PKCS_PSS over the hash (hashAlg and MGF1 of the same digest,
+ * the given salt length) and CKM_ECDSA over the hash can do it.
+ */
+export function planDigestSignature(scheme: Pkcs11Scheme, digest: DigestAlgorithm, saltLength: number | undefined, available: ReadonlySet<number>): SignPlan {
+  const d = digestFacts(digest);
+  const asIs = (data: Uint8Array): Buffer => asBuffer(data);
+  if (scheme === 'RSASSA-PKCS1-v1_5' && available.has(P.CKM_RSA_PKCS)) {
+    return { mechanism: { mechanism: P.CKM_RSA_PKCS }, name: 'CKM_RSA_PKCS', input: (hash) => Buffer.concat([d.digestInfoPrefix, asBuffer(hash)]) };
+  }
+  if (scheme === 'RSA-PSS' && available.has(P.CKM_RSA_PKCS_PSS)) {
+    const parameter = { type: P.CK_PARAMS_RSA_PSS, hashAlg: d.ckmDigest, mgf: d.mgf, saltLen: saltLength ?? d.length };
+    return { mechanism: { mechanism: P.CKM_RSA_PKCS_PSS, parameter }, name: 'CKM_RSA_PKCS_PSS', input: asIs };
+  }
+  if (scheme === 'ECDSA' && available.has(P.CKM_ECDSA)) return { mechanism: { mechanism: P.CKM_ECDSA }, name: 'CKM_ECDSA', input: asIs };
+  const wanted = scheme === 'RSASSA-PKCS1-v1_5' ? 'CKM_RSA_PKCS' : scheme === 'RSA-PSS' ? 'CKM_RSA_PKCS_PSS' : 'CKM_ECDSA';
+  throw new KysoError('PKCS11_MECHANISM_UNSUPPORTED', `The token cannot sign a precomputed ${digest} hash with ${scheme}: it does not list ${wanted}`, {
+    vi: `Thiết bị không ký được giá trị băm ${digest} tính sẵn bằng ${scheme}: không hỗ trợ ${wanted}`,
+    details: { scheme, digest },
+  });
+}

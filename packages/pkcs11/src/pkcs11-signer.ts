@@ -3,7 +3,7 @@
  * HSM. Open it once (module, token, login, key, certificate, chain), sign
  * any number of documents concurrently over a pool of sessions, close it.
  */
-import { X509Certificate, constants, verify as cryptoVerify } from 'node:crypto';
+import { X509Certificate, constants, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import {
   KysoError,
   maxEcdsaSignatureSize,
@@ -16,7 +16,7 @@ import {
 } from '@kyso/core';
 import { ecdsaRawToDer } from './ecdsa.js';
 import { SESSION_LOST, ckrOf, mapPkcs11Error, type ErrorContext } from './errors.js';
-import { digestFacts, planSignature, type Pkcs11Scheme, type SignPlan } from './mechanisms.js';
+import { digestFacts, planDigestSignature, planSignature, type Pkcs11Scheme, type SignPlan } from './mechanisms.js';
 import { acquireModule, type LoadedModule } from './module.js';
 import { findKeyAndCertificate, type KeySelector, type TokenKey } from './objects.js';
 import { loginUser } from './login.js';
@@ -270,7 +270,36 @@ export class Pkcs11Signer implements Signer {
     if (this.#closing) throw closedError();
     if (!(data instanceof Uint8Array)) throw invalid('sign() needs bytes', 'sign() cần dữ liệu dạng byte');
     const plan = this.#plan(digest);
-    const input = plan.input(data);
+    const signature = await this.#run(plan, plan.input(data));
+    if (!this.#verified) this.#selfCheck(data, digest, signature);
+    return signature;
+  }
+
+  /**
+   * Signs a hash computed elsewhere (CSC signHash) with a raw mechanism:
+   * CKM_RSA_PKCS over the DigestInfo, CKM_RSA_PKCS_PSS, or CKM_ECDSA. An RSA
+   * key makes PKCS#1 v1.5 or PSS whatever its default scheme. Before the
+   * first one, the key is checked against the certificate once (one
+   * signature over random data, as sign() checks its first).
+   */
+  async signDigest(hash: Uint8Array, digest: DigestAlgorithm, scheme: SignatureAlgorithm = this.signatureAlgorithm): Promise<Uint8Array> {
+    if (this.#closing) throw closedError();
+    const d = digestFacts(digest);
+    if (!(hash instanceof Uint8Array) || hash.length !== d.length) {
+      throw invalid(`A ${digest} hash is ${d.length} bytes`, `Giá trị băm ${digest} dài ${d.length} byte`);
+    }
+    const wanted = scheme?.scheme;
+    const ec = this.#state.key.keyType === 'EC';
+    if (ec ? wanted !== 'ECDSA' : wanted !== 'RSASSA-PKCS1-v1_5' && wanted !== 'RSA-PSS') {
+      throw invalid(`This ${ec ? 'EC' : 'RSA'} key cannot make ${String(wanted)} signatures`, `Khóa ${ec ? 'EC' : 'RSA'} này không tạo được chữ ký ${String(wanted)}`);
+    }
+    const plan = planDigestSignature(wanted, digest, wanted === 'RSA-PSS' ? (scheme as { saltLength?: number }).saltLength : undefined, this.#mechanisms);
+    if (!this.#verified) await this.sign(randomBytes(32), this.defaultDigest);
+    return this.#run(plan, plan.input(hash));
+  }
+
+  /** One C_Sign on a pooled session; after a lost session or login, re-establishes and retries once. */
+  async #run(plan: SignPlan, input: Buffer): Promise<Uint8Array> {
     for (let attempt = 0; ; attempt++) {
       const generation = this.#pool.generation;
       const session = await this.#pool.acquire();
@@ -290,9 +319,7 @@ export class Pkcs11Signer implements Signer {
         throw e instanceof KysoError ? e : mapPkcs11Error(e, this.#ctx('sign', 'ký', await this.#tokenInfoAfter(rv)));
       }
       this.#pool.release(session);
-      const signature = this.#state.key.keyType === 'EC' ? ecdsaRawToDer(raw) : new Uint8Array(raw);
-      if (!this.#verified) this.#selfCheck(data, digest, signature);
-      return signature;
+      return this.#state.key.keyType === 'EC' ? ecdsaRawToDer(raw) : new Uint8Array(raw);
     }
   }
 

@@ -8,9 +8,10 @@ import { isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yam
  * What an API key may do: `sign` (/v1/sign, two-step, certified copies,
  * /vgca), `verify`, `codes`, `audit` (read and check the audit log), `ops`
  * (/metrics and the detailed /readyz: no document, no code, but the
- * identities' names and the service's state).
+ * identities' names and the service's state), `csc` (remote signing of
+ * hashes over the CSC API, /csc/v2/: any hash, so given on purpose only).
  */
-export const OPERATIONS = ['sign', 'verify', 'codes', 'audit', 'ops'] as const;
+export const OPERATIONS = ['sign', 'verify', 'codes', 'audit', 'ops', 'csc'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** A PKCS#12 file for development; the password comes from an environment variable or a file. */
@@ -49,6 +50,22 @@ export interface IdentityConfig {
    * signature, or an agency's seal (file path, or bytes when embedding).
    */
   image?: string | Uint8Array;
+  /**
+   * The identity as a CSC credential (/csc/v2/, credentialID = name).
+   * `enabled: false` keeps it out of the CSC API. A PIN (`pinEnv` or
+   * `pinFile`) and/or a TOTP secret (RFC 6238, base32: `totpSecretEnv` or
+   * `totpSecretFile`) make credentials/authorize ask for them (auth mode
+   * explicit); never the values themselves in the file.
+   */
+  csc?: IdentityCscConfig;
+}
+
+export interface IdentityCscConfig {
+  enabled?: boolean;
+  pinEnv?: string;
+  pinFile?: string;
+  totpSecretEnv?: string;
+  totpSecretFile?: string;
 }
 
 export interface ApiKeyConfig {
@@ -112,9 +129,22 @@ export interface ServerConfig {
    * Files are fetched from and posted to these hosts only (host[:port]).
    */
   vgca?: { allowHosts: string[]; identity?: string; maxBytes?: number; timeoutMs?: number };
+  /** Remote signing over the Cloud Signature Consortium API v2 (/csc/v2/), for API keys with the `csc` operation. */
+  csc: CscConfig;
 }
 
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust' | 'twoStep'>> & { trust?: Partial<ServerConfig['trust']>; twoStep?: Partial<ServerConfig['twoStep']> };
+export interface CscConfig {
+  /** Lifetime of an access token from auth/login or oauth2/token, seconds (default 900; 60-86 400). */
+  tokenTtlSeconds: number;
+  /** Lifetime of a SAD from credentials/authorize, seconds (default 300; 10-3 600). */
+  sadTtlSeconds: number;
+  /** Most signatures one SAD may cover (numSignatures; default 1000). */
+  maxSignaturesPerSad: number;
+  /** Most hashes one signatures/signHash call may carry (the credentials' multisign; default 100, at most 1000). */
+  multisign: number;
+}
+
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust' | 'twoStep' | 'csc'>> & { trust?: Partial<ServerConfig['trust']>; twoStep?: Partial<ServerConfig['twoStep']>; csc?: Partial<CscConfig> };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -132,7 +162,7 @@ function isSigner(v: unknown): v is Signer {
 /** Fills defaults and checks everything; throws ConfigError listing every problem. */
 export function resolveConfig(input: ServerConfigInput): ServerConfig {
   const p: string[] = [];
-  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'opsListener', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca']);
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'opsListener', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca', 'csc']);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
   for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
   const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
@@ -166,6 +196,7 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     identities: [],
     apiKeys: [],
     trust: { policy: 'bcy', extraRoots: [] },
+    csc: { tokenTtlSeconds: 900, sadTtlSeconds: 300, maxSignaturesPerSad: 1000, multisign: 100 },
   };
   const onlyKeys = (where: string, v: unknown, allowed: readonly string[]) => {
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const k of Object.keys(v)) if (!allowed.includes(k)) p.push(`unknown setting "${where}.${k}"`);
@@ -175,6 +206,20 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
   onlyKeys('tsa', input.tsa, ['url', 'timeoutMs']);
   onlyKeys('vgca', input.vgca, ['allowHosts', 'identity', 'maxBytes', 'timeoutMs']);
   onlyKeys('opsListener', input.opsListener, ['host', 'port']);
+  onlyKeys('csc', input.csc, ['tokenTtlSeconds', 'sadTtlSeconds', 'maxSignaturesPerSad', 'multisign']);
+  if (input.csc !== undefined) {
+    const c = input.csc as unknown;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) p.push('csc must be an object');
+    else {
+      const v = c as Partial<CscConfig>;
+      cfg.csc = {
+        tokenTtlSeconds: int('csc.tokenTtlSeconds', v.tokenTtlSeconds, 900, 60, 86_400),
+        sadTtlSeconds: int('csc.sadTtlSeconds', v.sadTtlSeconds, 300, 10, 3_600),
+        maxSignaturesPerSad: int('csc.maxSignaturesPerSad', v.maxSignaturesPerSad, 1000, 1, 1_000_000),
+        multisign: int('csc.multisign', v.multisign, 100, 1, 1000),
+      };
+    }
+  }
   if (input.opsListener !== undefined) {
     const o = input.opsListener as unknown;
     if (typeof o !== 'object' || o === null || Array.isArray(o)) p.push('opsListener must be an object { host, port }');
@@ -244,6 +289,19 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     else names.add(id.name);
     if (typeof id.agency !== 'string' || id.agency.length === 0 || id.agency.length > 64) p.push(`${where}.agency must be an agency code`);
     if (id.image !== undefined && typeof id.image !== 'string' && !(id.image instanceof Uint8Array)) p.push(`${where}.image must be the path of a PNG`);
+    if (id.csc !== undefined) {
+      const c = id.csc as unknown;
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) p.push(`${where}.csc must be an object`);
+      else {
+        onlyKeys(`${where}.csc`, c, ['enabled', 'pinEnv', 'pinFile', 'totpSecretEnv', 'totpSecretFile']);
+        const v = c as IdentityCscConfig & Record<string, unknown>;
+        if (v.enabled !== undefined && typeof v.enabled !== 'boolean') p.push(`${where}.csc.enabled must be true or false`);
+        if (v.pinEnv !== undefined && v.pinFile !== undefined) p.push(`${where}.csc needs at most one of pinEnv, pinFile`);
+        if (v.totpSecretEnv !== undefined && v.totpSecretFile !== undefined) p.push(`${where}.csc needs at most one of totpSecretEnv, totpSecretFile`);
+        for (const f of ['pinEnv', 'pinFile', 'totpSecretEnv', 'totpSecretFile'] as const) if (v[f] !== undefined && (typeof v[f] !== 'string' || v[f] === '')) p.push(`${where}.csc.${f} must be a non-empty string`);
+        if ('pin' in v || 'totpSecret' in v || 'otp' in v) p.push(`${where}.csc takes pinEnv/pinFile and totpSecretEnv/totpSecretFile, never the values themselves`);
+      }
+    }
     const s = id.signer as unknown;
     if (isSigner(s)) {
       /* embedded use */
@@ -328,6 +386,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     const k = s?.pkcs11 as Record<string, unknown> | undefined;
     if (k && typeof k.pinFile === 'string') k.pinFile = abs(k.pinFile);
     if (k && typeof k.chain === 'string') k.chain = abs(k.chain);
+    const csc = id?.csc as unknown as Record<string, unknown> | undefined;
+    if (csc && typeof csc.pinFile === 'string') csc.pinFile = abs(csc.pinFile);
+    if (csc && typeof csc.totpSecretFile === 'string') csc.totpSecretFile = abs(csc.totpSecretFile);
   }
   if (c.trust && Array.isArray(c.trust.extraRoots)) c.trust.extraRoots = c.trust.extraRoots.map((r) => (typeof r === 'string' && !r.includes('-----BEGIN') ? abs(r) : r));
   return applyEnv(c, env);

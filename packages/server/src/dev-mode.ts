@@ -46,7 +46,7 @@ export async function prepareDevMode(dataDir: string): Promise<DevSetup> {
     config: {
       dataDir: dir,
       identities: [{ name: DEV_IDENTITY, agency: DEV_AGENCY, signer }],
-      apiKeys: [{ id: 'dev', sha256, identities: [DEV_IDENTITY], operations: ['sign', 'verify', 'codes', 'audit', 'ops'] }],
+      apiKeys: [{ id: 'dev', sha256, identities: [DEV_IDENTITY], operations: ['sign', 'verify', 'codes', 'audit', 'ops', 'csc'] }],
       trust: { extraRoots: [pki.root.certPem] },
     },
   };

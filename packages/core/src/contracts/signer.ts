@@ -26,6 +26,19 @@ export interface Signer {
    */
   sign(data: Uint8Array, digest: DigestAlgorithm): Promise<Uint8Array>;
   /**
+   * Optional: sign a hash computed elsewhere, as a remote-signing service
+   * must (CSC signatures/signHash) and a hash-only client asks. `hash` is
+   * the `digest` hash of the data (exactly its length); the value returned
+   * is what `sign` returns for data with that hash. `scheme` picks another
+   * scheme the same key can make (an RSA key: PKCS#1 v1.5, or PSS with a
+   * salt length); default `signatureAlgorithm`. A scheme the key or token
+   * cannot make is refused with SIGN_OPTIONS_INVALID (or
+   * PKCS11_MECHANISM_UNSUPPORTED). Signers that cannot sign a precomputed
+   * hash (a token with hash-and-sign mechanisms only, a browser token)
+   * leave it out: callers check that it exists.
+   */
+  signDigest?(hash: Uint8Array, digest: DigestAlgorithm, scheme?: SignatureAlgorithm): Promise<Uint8Array>;
+  /**
    * Upper bound in bytes of a signature value from this key; lets signPdf
    * size the /Contents hole without a dry-run signature.
    */

@@ -14,3 +14,6 @@ export type { ExtendPdfOptions } from './ltv.js';
 export type { CertifyOptions, MdpPermission } from './certification.js';
 export { parseLockSpec } from './field-lock.js';
 export type { FieldLockOptions, LockAction } from './field-lock.js';
+export { CscSigner } from './csc/csc-signer.js';
+export type { CscSignerOptions, CscCredentialInfo } from './csc/csc-signer.js';
+export type { CscAuthOptions, CscClientCredentials } from './csc/csc-client.js';

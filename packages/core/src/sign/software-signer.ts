@@ -2,6 +2,7 @@ import { X509Certificate, constants, createPublicKey, sign as cryptoSign, type K
 import { digestLength, nodeDigestName, publicKeyFacts, type PublicKeyFacts } from '../cms/algorithms.js';
 import { KysoError } from '../errors.js';
 import { readCertificates, readPkcs12, readPrivateKey } from './key-files.js';
+import { checkHashLength, ecdsaSignDigest, rsaPkcs1SignDigest, rsaPssSignDigest } from './digest-signature.js';
 import type { DigestAlgorithm, SignatureAlgorithm, Signer } from '../contracts/index.js';
 
 export interface SoftwareSignerOptions {
@@ -194,6 +195,31 @@ export class SoftwareSigner implements Signer {
     if (index < 0) throw mismatch();
     const leaf = certificates[index]!;
     return new SoftwareSigner(key, leaf, certificates.filter((_, i) => i !== index), options);
+  }
+
+  /**
+   * Signs a hash computed elsewhere (remote signing: CSC signHash). An RSA
+   * key makes PKCS#1 v1.5 or PSS (any salt length that fits) whatever its
+   * default scheme, except that an RSA-PSS key makes PSS only.
+   */
+  signDigest(hash: Uint8Array, digest: DigestAlgorithm, scheme: SignatureAlgorithm = this.signatureAlgorithm): Promise<Uint8Array> {
+    try {
+      checkHashLength(hash, digest);
+      const wanted = scheme?.scheme;
+      if (this.facts.family === 'EC') {
+        if (wanted !== 'ECDSA') throw new KysoError('SIGN_OPTIONS_INVALID', `An EC key makes ECDSA signatures, not ${String(wanted)}`, { vi: `Khóa EC chỉ tạo chữ ký ECDSA, không tạo ${String(wanted)}` });
+        return Promise.resolve(ecdsaSignDigest(this.key, this.facts.namedCurve, hash));
+      }
+      if (wanted === 'RSA-PSS') {
+        const salt = (scheme as { saltLength?: number }).saltLength ?? digestLength(digest);
+        return Promise.resolve(rsaPssSignDigest(this.key, this.facts.bits, hash, digest, salt));
+      }
+      if (wanted === 'RSASSA-PKCS1-v1_5' && !this.facts.pssOnly) return Promise.resolve(rsaPkcs1SignDigest(this.key, hash, digest));
+      throw new KysoError('SIGN_OPTIONS_INVALID', `This RSA key cannot make ${String(wanted)} signatures`, { vi: `Khóa RSA này không tạo được chữ ký ${String(wanted)}` });
+    } catch (e) {
+      if (e instanceof KysoError) return Promise.reject(e);
+      return Promise.reject(new KysoError('SIGN_SIGNER_FAILED', 'The software key failed to sign', { vi: 'Khóa phần mềm không ký được', cause: e }));
+    }
   }
 
   sign(data: Uint8Array, digest: DigestAlgorithm): Promise<Uint8Array> {
