@@ -19,6 +19,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { KysoError } from '../errors.js';
+import { pemToDer } from '../trust/certificate-input.js';
 
 export interface KeyMaterial {
   key: KeyObject;
@@ -375,24 +376,14 @@ function looksDer(input: string | Uint8Array): input is Uint8Array {
   return input instanceof Uint8Array && input.length > 0 && input[0] === 0x30;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
 /**
  * Every certificate in a PEM text (a bundle may hold several, and keys too:
  * they are skipped), or a single DER certificate. Throws CERT_INVALID when
  * none is found or one does not parse.
  */
 export function readCertificates(input: string | Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  if (looksDer(input)) {
-    out.push(new Uint8Array(input));
-  } else {
-    for (const m of text(input).matchAll(PEM_BLOCK)) {
-      if (m[1] === 'CERTIFICATE' || m[1] === 'X509 CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE') {
-        out.push(new Uint8Array(Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64')));
-      }
-    }
-  }
+  // One PEM reader for certificates: the trust store's.
+  const out: Uint8Array[] = looksDer(input) ? [new Uint8Array(input)] : pemToDer(text(input));
   if (out.length === 0) {
     throw new KysoError('CERT_INVALID', 'No certificate found (expected PEM "CERTIFICATE" blocks or DER)', {
       vi: 'Không tìm thấy chứng thư số (cần khối PEM "CERTIFICATE" hoặc DER)',

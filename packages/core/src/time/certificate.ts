@@ -1,12 +1,17 @@
 /**
- * The parts of an X.509 certificate the time-stamp and revocation clients
- * need: names as encoded (for CertIDs and CRL issuer matching), the serial,
- * the public key, validity, and a few extensions (EKU, key usage, AIA).
+ * The time-stamp and revocation clients' view of a certificate: the one
+ * certificate model (trust/certificate.ts, parsed once) plus what the
+ * protocols need as encoded: names as bytes (CertIDs, CRL issuer matching),
+ * the serial's content octets, the public key bits OCSP hashes, the key as a
+ * KeyObject, and the OCSP, caIssuers and CRL URLs. Stricter than the model:
+ * trailing bytes, or an unreadable extension this view relies on (key usage,
+ * EKU, AIA, CRL distribution points), make the certificate invalid here,
+ * because a missing constraint must not read as "no constraint".
  */
-import { createPublicKey, X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
+import { X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
 import { KysoError } from '../errors.js';
-import { childrenOf, contentOf, expectSequence, integerBytes, integerHex, isContext, isUniversal, octetStringValue, oidOf, parseDer, rawOf, TAG } from '../cms/inspect/der.js';
-import { timeOf } from '../cms/inspect/time.js';
+import { childrenOf, contentOf, expectSequence, integerHex, isContext, isUniversal, oidOf, parseDer, rawOf, TAG } from '../cms/inspect/der.js';
+import { parseCertificate, publicKeyOf, type KeyUsageName, type ParsedCertificate } from '../trust/certificate.js';
 
 /**
  * A certificate as DER bytes, PEM text, an @peculiar/x509 or node:crypto
@@ -15,6 +20,8 @@ import { timeOf } from '../cms/inspect/time.js';
 export type CertificateLike = Uint8Array | string | { rawData: ArrayBuffer } | { raw: Uint8Array } | { certDer: Uint8Array };
 
 export interface CertificateParts {
+  /** The certificate model these parts are a view of. */
+  model: ParsedCertificate;
   der: Uint8Array;
   tbs: Uint8Array;
   /** INTEGER content octets as encoded. */
@@ -29,8 +36,6 @@ export interface CertificateParts {
   publicKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
-  /** Extensions by OID. */
-  extensions: Map<string, { critical: boolean; value: Uint8Array }>;
   /** Extended key usage OIDs, or null without the extension. */
   extKeyUsage: string[] | null;
   extKeyUsageCritical: boolean;
@@ -91,63 +96,53 @@ export function certificateParts(input: CertificateLike): CertificateParts {
   return parts;
 }
 
+const KEY_USAGE_BIT: Record<KeyUsageName, number> = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+  encipherOnly: 7,
+  decipherOnly: 8,
+};
+
+/** The extensions whose absence would loosen a check of this view if an unreadable one were taken for none. */
+const RELIED_ON = new Set([OID_EKU, OID_KU, OID_AIA, OID_CRL_DP]);
+
 function parse(der: Uint8Array): CertificateParts {
-  const bytes = new Uint8Array(der);
-  const { node, length } = parseDer(bytes, 'certificate');
-  if (length !== bytes.byteLength) throw bad('Certificate: trailing bytes', 'Chứng thư số: có dữ liệu thừa');
-  const cert = expectSequence(node, 'Certificate');
-  const tbsNode = cert[0];
-  const tbs = expectSequence(tbsNode, 'TBSCertificate');
-  let i = 0;
-  if (tbs[0] && isContext(tbs[0], 0)) i++;
-  const serial = integerBytes(tbs[i], 'serialNumber');
-  const issuerName = rawOf(tbs[i + 2]!);
-  const validity = expectSequence(tbs[i + 3], 'validity');
-  const subjectName = rawOf(tbs[i + 4]!);
-  const spkiNode = tbs[i + 5];
-  const spkiParts = expectSequence(spkiNode, 'SubjectPublicKeyInfo');
+  const { length } = parseDer(der, 'certificate');
+  if (length !== der.byteLength) throw bad('Certificate: trailing bytes', 'Chứng thư số: có dữ liệu thừa');
+  const model = parseCertificate(der);
+  const broken = model.malformedExtensions.find((oid) => RELIED_ON.has(oid));
+  if (broken) throw bad(`Certificate: extension ${broken} cannot be read`, `Chứng thư số: không đọc được phần mở rộng ${broken}`);
+  const spkiParts = expectSequence(parseDer(model.spki, 'SubjectPublicKeyInfo').node, 'SubjectPublicKeyInfo');
   const bits = spkiParts[1];
   if (!bits || !isUniversal(bits, TAG.bitString)) throw bad('SubjectPublicKeyInfo: no key', 'SubjectPublicKeyInfo: không có khóa');
-  const spki = rawOf(spkiNode!);
-  const extensions = new Map<string, { critical: boolean; value: Uint8Array }>();
-  for (const f of tbs.slice(i + 6)) {
-    if (!isContext(f, 3)) continue;
-    for (const ext of expectSequence(childrenOf(f, 'extensions')[0], 'Extensions')) {
-      const p = expectSequence(ext, 'Extension');
-      const id = oidOf(p[0], 'extnID');
-      const critical = p.length === 3 && isUniversal(p[1]!, TAG.boolean) && contentOf(p[1]!)[0] !== 0;
-      extensions.set(id, { critical, value: octetStringValue(p[p.length - 1], 'extnValue') });
-    }
-  }
-  const eku = extensions.get(OID_EKU);
-  const ku = extensions.get(OID_KU);
-  let keyUsage: Set<number> | null = null;
-  if (ku) {
-    const c = contentOf(parseDer(ku.value, 'keyUsage').node);
-    keyUsage = new Set();
-    for (let b = 0; b < (c.byteLength - 1) * 8; b++) if ((c[1 + (b >> 3)]! & (0x80 >> (b & 7))) !== 0) keyUsage.add(b);
-  }
-  const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
+  const extension = (oid: string) => model.extensions.find((e) => e.oid === oid);
+  const serial = new Uint8Array(Buffer.from(model.serialNumber, 'hex'));
+  const aia = extension(OID_AIA)?.value;
   return {
-    der: bytes,
-    tbs: copy(rawOf(tbsNode!)),
-    serial: copy(serial),
+    model,
+    der: model.der,
+    tbs: model.tbs,
+    serial,
     serialHex: integerHex(serial),
-    issuerName: copy(issuerName),
-    subjectName: copy(subjectName),
-    spki: copy(spki),
-    publicKeyBits: copy(contentOf(bits).subarray(1)),
-    publicKey: createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }),
-    notBefore: timeOf(validity[0], 'notBefore'),
-    notAfter: timeOf(validity[1], 'notAfter'),
-    extensions,
-    extKeyUsage: eku ? expectSequence(parseDer(eku.value, 'extKeyUsage').node, 'extKeyUsage').map((n) => oidOf(n, 'KeyPurposeId')) : null,
-    extKeyUsageCritical: eku?.critical ?? false,
-    keyUsage,
-    ocspUrls: accessUrls(extensions.get(OID_AIA)?.value),
-    caIssuersUrls: accessUrls(extensions.get(OID_AIA)?.value, OID_AD_CA_ISSUERS),
-    crlUrls: crlUrls(extensions.get(OID_CRL_DP)?.value),
-    node: new NodeX509(Buffer.from(bytes)),
+    issuerName: model.issuer.raw,
+    subjectName: model.subject.raw,
+    spki: model.spki,
+    publicKeyBits: new Uint8Array(contentOf(bits).subarray(1)),
+    publicKey: publicKeyOf(model),
+    notBefore: model.notBefore,
+    notAfter: model.notAfter,
+    extKeyUsage: model.extendedKeyUsage ? [...model.extendedKeyUsage] : null,
+    extKeyUsageCritical: extension(OID_EKU)?.critical ?? false,
+    keyUsage: model.keyUsage ? new Set([...model.keyUsage].map((n) => KEY_USAGE_BIT[n])) : null,
+    ocspUrls: accessUrls(aia),
+    caIssuersUrls: accessUrls(aia, OID_AD_CA_ISSUERS),
+    crlUrls: crlUrls(extension(OID_CRL_DP)?.value),
+    node: new NodeX509(Buffer.from(model.der)),
   };
 }
 

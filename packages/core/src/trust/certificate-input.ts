@@ -39,7 +39,7 @@ function parseOrThrow(der: Uint8Array, where: string): ParsedCertificate {
 }
 
 /** Parses every certificate in the input; throws KysoError TRUST_INVALID if none or one is unreadable. */
-export function readCertificates(input: CertificateInput, where = 'certificate input'): ParsedCertificate[] {
+export function parseCertificateInput(input: CertificateInput, where = 'certificate input'): ParsedCertificate[] {
   const items: readonly CertificateSource[] = Array.isArray(input) ? input : [input as CertificateSource];
   const out: ParsedCertificate[] = [];
   for (const item of items) {
@@ -49,7 +49,7 @@ export function readCertificates(input: CertificateInput, where = 'certificate i
       for (const d of ders) out.push(parseOrThrow(d, where));
     } else if (item instanceof Uint8Array) {
       if (looksLikePem(item)) {
-        out.push(...readCertificates(Buffer.from(item).toString('latin1'), where));
+        out.push(...parseCertificateInput(Buffer.from(item).toString('latin1'), where));
       } else {
         out.push(parseOrThrow(item, where));
       }
@@ -93,7 +93,7 @@ export async function loadCertificatesFromPath(path: string): Promise<ParsedCert
     } catch (e) {
       throw new KysoError('IO_ERROR', `Cannot read ${f}`, { vi: `Không đọc được ${f}`, cause: e });
     }
-    out.push(...readCertificates(new Uint8Array(bytes), f));
+    out.push(...parseCertificateInput(new Uint8Array(bytes), f));
   }
   return out;
 }

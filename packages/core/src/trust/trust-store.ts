@@ -10,7 +10,7 @@
  * Custom stores start empty (`new TrustStore()`, `TrustStore.fromPem(...)`).
  */
 import { type ParsedCertificate } from './certificate.js';
-import { type CertificateInput, loadCertificatesFromPath, readCertificates } from './certificate-input.js';
+import { type CertificateInput, loadCertificatesFromPath, parseCertificateInput } from './certificate-input.js';
 import { type BundledGeneration, bundledCertificates } from './bundled.js';
 import { firstAttribute, nameMatchKey, parseName } from './distinguished-name.js';
 import { bytesEqual, toHex } from './asn1.js';
@@ -91,7 +91,7 @@ export class TrustStore {
   }
 
   addAnchors(input: CertificateInput, options: AnchorOptions = {}): this {
-    const certs = readCertificates(input, 'trust anchors');
+    const certs = parseCertificateInput(input, 'trust anchors');
     for (const cert of certs) {
       this.#intermediates.delete(cert.sha256);
       this.#anchors.set(cert.sha256, {
@@ -107,7 +107,7 @@ export class TrustStore {
   }
 
   addIntermediates(input: CertificateInput): this {
-    for (const cert of readCertificates(input, 'intermediate certificates')) {
+    for (const cert of parseCertificateInput(input, 'intermediate certificates')) {
       if (!this.#anchors.has(cert.sha256)) this.#intermediates.set(cert.sha256, cert);
     }
     return this;

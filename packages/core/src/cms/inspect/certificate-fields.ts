@@ -24,6 +24,8 @@ export interface CertificateFields {
   issuer: Node;
   /** INTEGER content octets as encoded. */
   serial: Uint8Array;
+  /** The serial number's TLV as encoded (what an IssuerAndSerialNumber repeats). */
+  serialTlv: Uint8Array;
   subjectKeyIdentifier: Uint8Array | null;
   /** SubjectPublicKeyInfo, with BER indefinite lengths (if any) made definite for OpenSSL. */
   spki: Uint8Array;
@@ -57,7 +59,7 @@ export function certificateFields(node: Node): CertificateFields {
       if (isUniversal(parsed.node, TAG.octetString)) ski = octetStringValue(parsed.node, 'SubjectKeyIdentifier');
     }
   }
-  return { der: rawOf(node), issuer: issuer!, serial, subjectKeyIdentifier: ski, spki: withDefiniteLengths(spkiNode!), definite: withDefiniteLengths(node) };
+  return { der: rawOf(node), issuer: issuer!, serial, serialTlv: rawOf(tbs[i]!), subjectKeyIdentifier: ski, spki: withDefiniteLengths(spkiNode!), definite: withDefiniteLengths(node) };
 }
 
 /** Serial numbers compared by value (tolerates a non-minimal BER encoding with leading zero octets). */
