@@ -3,7 +3,23 @@
  * (safe to switch on, safe to show to an operator) and messages in English
  * and Vietnamese. Anything else escaping the public API is a bug.
  */
-export type KysoErrorCode =
+/**
+ * The codes other kyso packages raise for failures of their own layer (a
+ * PKCS#11 token, say), added to KysoErrorCode by declaration merging in
+ * that package, so core names none of them:
+ *
+ *     declare module '@kyso/core' {
+ *       interface KysoErrorCodeRegistry { PKCS11_PIN_LOCKED: true }
+ *     }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KysoErrorCodeRegistry {}
+
+/** Every stable error code: core's own and those the other kyso packages register. */
+export type KysoErrorCode = CoreErrorCode | keyof KysoErrorCodeRegistry;
+
+/** The codes of core's own failures. */
+export type CoreErrorCode =
   // input PDF
   | 'PDF_EMPTY'
   | 'PDF_NOT_PDF'
@@ -67,13 +83,6 @@ export type KysoErrorCode =
   | 'CRL_UNAVAILABLE'
   // an external tool (certutil, ...) is not installed
   | 'TOOL_NOT_FOUND'
-  // PKCS#11 tokens and HSMs (@kyso/pkcs11)
-  | 'PKCS11_MODULE_NOT_FOUND'
-  | 'PKCS11_TOKEN_NOT_FOUND'
-  | 'PKCS11_PIN_INCORRECT'
-  | 'PKCS11_PIN_LOCKED'
-  | 'PKCS11_MECHANISM_UNSUPPORTED'
-  | 'PKCS11_ERROR'
   // remote signing over the Cloud Signature Consortium API (CscSigner)
   /** The service refused the access token or the client credentials (expired, revoked, wrong). */
   | 'CSC_AUTH_FAILED'

@@ -1,5 +1,5 @@
 export { KysoError, isKysoError } from './errors.js';
-export type { KysoErrorCode, KysoErrorOptions } from './errors.js';
+export type { KysoErrorCode, KysoErrorOptions, KysoErrorCodeRegistry, CoreErrorCode } from './errors.js';
 export * from './contracts/index.js';
 export * from './metadata/index.js';
 export * from './sign/index.js';

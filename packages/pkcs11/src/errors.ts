@@ -6,6 +6,7 @@
  */
 import { KysoError, type KysoErrorCode } from '@kyso/core';
 import { P, type TokenInfo } from './pkcs11js.js';
+import type {} from './error-codes.js';
 
 /** Result values that mean "the session (or the whole token) is gone". */
 export const SESSION_LOST = new Set<number>([

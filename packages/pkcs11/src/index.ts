@@ -7,3 +7,4 @@ export type { KeyDescription, ListKeysOptions } from './keys.js';
 export type { KeySelector } from './objects.js';
 export type { PinSources, PinRequest } from './pin.js';
 export { mechanismName } from './mechanisms.js';
+export type { Pkcs11ErrorCode } from './error-codes.js';
