@@ -174,6 +174,25 @@ function readExtension(ext: CertificateExtension, view: ExtensionView): void {
  * KysoError CERT_INVALID when the outer structure cannot be read.
  */
 export function parseCertificate(input: Uint8Array): ParsedCertificate {
+  // The same certificates come back in every signature, DSS and chain of a
+  // file, and in every file an agency signs: a parse is a pure function of
+  // the bytes, so it is kept (by the bytes themselves, bounded).
+  const key = input.byteLength <= MAX_CACHED_BYTES ? Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1') : null;
+  const hit = key !== null ? parsedCache.get(key) : undefined;
+  if (hit) return hit;
+  const parsed = Object.freeze(parseUncached(input));
+  if (key !== null) {
+    if (parsedCache.size >= MAX_CACHED) parsedCache.delete(parsedCache.keys().next().value!);
+    parsedCache.set(key, parsed);
+  }
+  return parsed;
+}
+
+const MAX_CACHED = 512;
+const MAX_CACHED_BYTES = 32 * 1024;
+const parsedCache = new Map<string, ParsedCertificate>();
+
+function parseUncached(input: Uint8Array): ParsedCertificate {
   const der = new Uint8Array(input);
   try {
     const root = parseBer(der);

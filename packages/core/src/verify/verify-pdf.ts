@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { modificationLevel, type Modification } from '../diff/index.js';
 import { PdfString, readDss, type DssContents, type PdfObject, type PdfReader } from '../pdf/index.js';
 import { TrustStore } from '../trust/index.js';
@@ -18,6 +17,7 @@ import { identifySigner, type SignatureIdentity } from './steps/identity.js';
 import { checkIntegrity, type SignatureIntegrity } from './steps/integrity.js';
 import { certificationOf, changesAfter, modificationsAfter, trailingBytes, type Certification, type Changes } from './steps/modifications.js';
 import { checkTime, type SignatureTime } from './steps/time.js';
+import { RangeDigests } from './range-digests.js';
 
 export { parsePdfDate } from './steps/time.js';
 
@@ -80,7 +80,9 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
 
   // ---- phase 1: each signature on its own ---------------------------------
   const checked: CheckedSignature[] = [];
-  for (const field of fields) checked.push(await checkSignature(field, { pdf, reader, store, now, dss, online: onlineFetcher }));
+  // One hashing pass for every signature's byte ranges and the report's document digest.
+  const digests = new RangeDigests(pdf, fields.map((f) => byteRangeSplit(f.sig?.get('ByteRange'))));
+  for (const field of fields) checked.push(await checkSignature(field, { pdf, reader, store, now, dss, online: onlineFetcher, digests }));
 
   // ---- phase 2: what changed after each signature ------------------------
   const intact = new Map<number, boolean>();
@@ -125,7 +127,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
     verdict,
     policy: store.policy,
     validationTime: now.toISOString(),
-    document: { size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), revisions: reader.revisions.length },
+    document: { size: pdf.length, sha256: Buffer.from(digests.whole('sha256')).toString('hex'), revisions: reader.revisions.length },
     signatures,
     modification: docLevel,
     modifications: docMods,
@@ -142,6 +144,7 @@ interface CheckContext {
   now: Date;
   dss: DssContents;
   online: Fetcher | null;
+  digests: RangeDigests;
 }
 
 /**
@@ -154,7 +157,7 @@ async function checkSignature(field: SignatureFieldEntry, ctx: CheckContext): Pr
   const { pdf, reader, store, now, dss } = ctx;
   const findings = new SignatureFindings();
   const format = checkFormat(field, pdf, reader, findings);
-  const integrity = checkIntegrity(field, format, findings);
+  const integrity = checkIntegrity(field, format, findings, ctx.digests);
   const identity = identifySigner(integrity.cms, findings);
   const time = checkTime(field.sig, format.kind, integrity, { store, dss }, findings);
   // Certificates are checked when the signature was provably made, else at the validation time.
@@ -247,4 +250,9 @@ function finishSignature(c: CheckedSignature, ctx: FinishContext): SignatureRepo
 
 function text(o: PdfObject | undefined): string | null {
   return o instanceof PdfString ? o.toText() : null;
+}
+
+/** Where a /ByteRange's first range ends (where its signature's hole begins), or -1. */
+function byteRangeSplit(br: PdfObject | undefined): number {
+  return Array.isArray(br) && br.length === 4 && br[0] === 0 && typeof br[1] === 'number' ? br[1] : -1;
 }

@@ -16,7 +16,7 @@ import { certificateFields } from './certificate-fields.js';
 import { bytesEqual, parseDer } from './der.js';
 import { problem } from './problems.js';
 import { rsaVerificationKey, verifyPkcs1v15, type RsaVerificationKey } from './rsa-pkcs1.js';
-import type { CmsCheck, CmsInspection, CmsProblem } from './types.js';
+import type { CmsCheck, CmsInspection, CmsProblem, DetachedContent } from './types.js';
 
 type KeyOptions = Parameters<typeof cryptoVerify>[2];
 
@@ -33,7 +33,7 @@ interface ContentSignature {
   verify(signature: Uint8Array, contentDigest: Uint8Array): boolean;
 }
 
-export function checkCmsSignature(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCheck {
+export function checkCmsSignature(cms: CmsInspection, content: readonly Uint8Array[] | DetachedContent | null): CmsCheck {
   try {
     return check(cms, content);
   } catch (e) {
@@ -46,7 +46,7 @@ export function checkCmsSignature(cms: CmsInspection, content: readonly Uint8Arr
   }
 }
 
-function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCheck {
+function check(cms: CmsInspection, content: readonly Uint8Array[] | DetachedContent | null): CmsCheck {
   const problems: CmsProblem[] = [];
   let md5 = false;
 
@@ -57,7 +57,8 @@ function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCh
   else if (digest.name === 'SHA-1') problems.push(problem('SHA1_DIGEST'));
 
   // 2. Content
-  let chunks: readonly Uint8Array[] | null = content;
+  const detached = content !== null && !Array.isArray(content) ? (content as DetachedContent) : null;
+  let chunks: readonly Uint8Array[] | null = detached ? detached.chunks : (content as readonly Uint8Array[] | null);
   if (chunks === null) {
     if (cms.eContent === null) problems.push(problem('NO_CONTENT'));
     else chunks = [cms.eContent];
@@ -72,15 +73,18 @@ function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCh
 
   // 4. One pass over the content: digest, and (without signed attributes) the signature itself.
   const attrs = cms.signedAttributes;
-  const hasher = chunks && digest ? createHash(digest.node) : null;
   const contentSignature = chunks && plan && !attrs ? signatureOverContent(plan, digest?.name ?? null, problems) : null;
-  if (chunks) {
+  // With signed attributes only the digest is needed: the caller may have it without a new pass.
+  const given = !contentSignature && detached?.digest && digest ? detached.digest(digest.node) : null;
+  const hasher = chunks && digest && !given ? createHash(digest.node) : null;
+  if (chunks && (hasher || contentSignature)) {
     for (const c of chunks) {
       hasher?.update(c);
       contentSignature?.update(c);
     }
   }
-  const computedDigest = hasher ? new Uint8Array(hasher.digest()) : new Uint8Array(0);
+  const computedDigest = given ? new Uint8Array(given) : hasher ? new Uint8Array(hasher.digest()) : new Uint8Array(0);
+  const digested = given !== null || hasher !== null;
 
   let signatureOk = false;
   if (plan && (attrs || contentSignature)) {
@@ -100,13 +104,13 @@ function check(cms: CmsInspection, content: readonly Uint8Array[] | null): CmsCh
       problems.push(problem('MESSAGE_DIGEST_MISSING'));
       digestOk = false;
     } else {
-      digestOk = hasher !== null && bytesEqual(attrs.messageDigest, computedDigest);
-      if (hasher !== null && !digestOk) problems.push(problem('MESSAGE_DIGEST_MISMATCH'));
+      digestOk = digested && bytesEqual(attrs.messageDigest, computedDigest);
+      if (digested && !digestOk) problems.push(problem('MESSAGE_DIGEST_MISMATCH'));
     }
     if (attrs.contentType === null) problems.push(problem('CONTENT_TYPE_MISSING'));
     else if (attrs.contentType !== cms.eContentType) problems.push(problem('CONTENT_TYPE_MISMATCH', `${attrs.contentType} != ${cms.eContentType}`));
   } else {
-    digestOk = signatureOk && hasher !== null;
+    digestOk = signatureOk && digested;
   }
 
   // 6. ESS signing-certificate(-v2)

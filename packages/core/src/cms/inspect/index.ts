@@ -15,4 +15,5 @@ export type {
   CmsProblemCode,
   TimestampInfo,
   DigestName,
+  DetachedContent,
 } from './types.js';

@@ -29,7 +29,7 @@ import {
 import { inspectCms } from './inspect-cms.js';
 import { generalNameToString } from './names.js';
 import { timeOf } from './time.js';
-import type { TimestampInfo } from './types.js';
+import type { DetachedContent, TimestampInfo } from './types.js';
 
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
 
@@ -101,12 +101,14 @@ function accuracy(n: Node): number {
  * Does the imprint equal the hash of `data` (streamed over the chunks with the
  * imprint's algorithm)? False for unknown algorithms and for MD5.
  */
-export function checkTimestampImprint(ts: TimestampInfo, data: readonly Uint8Array[]): boolean {
+export function checkTimestampImprint(ts: TimestampInfo, data: readonly Uint8Array[] | DetachedContent): boolean {
   const label = ts.messageImprint.algorithm;
   if (!isDigestName(label) || label === 'MD5') return false;
   try {
-    const h = createHash(digestByName(label).node);
-    for (const c of data) h.update(c);
+    const node = digestByName(label).node;
+    if (!Array.isArray(data) && (data as DetachedContent).digest) return bytesEqual(new Uint8Array((data as DetachedContent).digest!(node)), ts.messageImprint.hash);
+    const h = createHash(node);
+    for (const c of Array.isArray(data) ? data : (data as DetachedContent).chunks) h.update(c);
     return bytesEqual(new Uint8Array(h.digest()), ts.messageImprint.hash);
   } catch {
     return false; // a hash this OpenSSL build lacks, or data that is not bytes: not a match

@@ -125,3 +125,15 @@ export interface TimestampInfo {
   accuracyMs: number | null;
   cms: CmsInspection;
 }
+
+/**
+ * Detached content: the chunks it is made of and, optionally, a faster way
+ * to its digest than a new pass over them (a verifier that shares hash
+ * states between byte ranges with a common prefix, so each byte of a file
+ * is hashed once however many signatures cover it).
+ */
+export interface DetachedContent {
+  readonly chunks: readonly Uint8Array[];
+  /** The digest of the chunks under node's hash name ('sha256', ...). */
+  digest?(nodeHash: string): Uint8Array;
+}

@@ -10,6 +10,7 @@ import {
 } from '../../cms/inspect/index.js';
 import { KysoError } from '../../errors.js';
 import { PdfString } from '../../pdf/index.js';
+import type { RangeDigests } from '../range-digests.js';
 import type { SignatureFieldEntry } from '../signature-fields.js';
 import { ASK_SENDER, type SignatureFindings } from './findings.js';
 import type { SignatureFormat } from './format.js';
@@ -31,9 +32,10 @@ export interface SignatureIntegrity {
  * signer certificate it names. The CMS is read even when the signed bytes
  * are not in the file, so the later steps can still say who signed.
  */
-export function checkIntegrity(field: SignatureFieldEntry, format: SignatureFormat, findings: SignatureFindings): SignatureIntegrity {
+export function checkIntegrity(field: SignatureFieldEntry, format: SignatureFormat, findings: SignatureFindings, digests?: RangeDigests): SignatureIntegrity {
   const sig = field.sig;
   const { kind, subFilter, chunks } = format;
+  const content = chunks ? (digests ? digests.content(chunks, format.br) : { chunks }) : null;
   let integrityOk = false;
   let cms: CmsInspection | null = null;
   let check: CmsCheck | null = null;
@@ -54,20 +56,20 @@ export function checkIntegrity(field: SignatureFieldEntry, format: SignatureForm
         docTs = inspectTimestampToken(contentsBytes);
         cms = docTs.cms;
         check = checkCmsSignature(cms, null);
-        const imprintOk = chunks !== null && checkTimestampImprint(docTs, chunks);
+        const imprintOk = content !== null && checkTimestampImprint(docTs, content);
         if (!imprintOk && chunks) findings.add('HASH_FAILURE', 'The timestamp does not match the document bytes it covers.', 'Dấu thời gian không khớp với dữ liệu tài liệu mà nó bao phủ.');
         integrityOk = imprintOk && check.signatureOk && check.digestOk;
       } else {
         cms = inspectCms(contentsBytes);
         if (subFilter === 'adbe.pkcs7.sha1') {
           check = checkCmsSignature(cms, null);
-          const expected = chunks ? sha(chunks, 'sha1') : null;
+          const expected = content ? (content.digest ? content.digest('sha1') : sha(content.chunks, 'sha1')) : null;
           const embedded = cms.eContent;
           const ok = expected !== null && embedded !== null && Buffer.compare(Buffer.from(expected), Buffer.from(embedded)) === 0;
           if (!ok && chunks) findings.add('HASH_FAILURE', 'The SHA-1 digest inside the signature does not match the document.', 'Giá trị băm SHA-1 trong chữ ký không khớp với tài liệu.');
           integrityOk = ok && check.signatureOk && check.digestOk;
-        } else if (chunks) {
-          check = checkCmsSignature(cms, chunks);
+        } else if (content) {
+          check = checkCmsSignature(cms, content);
           integrityOk = check.signatureOk && check.digestOk;
         }
       }
