@@ -96,4 +96,31 @@ describe('kyso serve', () => {
     expect(r.stderr).toContain('port must be an integer');
     expect(r.stderr).toContain('identities[0].signer needs exactly one of passwordEnv, passwordFile');
   });
+
+  it('a first start that cannot listen (port taken) keeps no key: the next start shows one that works', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', () => res()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'kyso-serve-taken-'));
+      const failed = spawnSync('node', ['--import', 'tsx', BIN, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: ROOT, env: { ...process.env, KYSO_CONFIG: '', DATABASE_URL: '' }, encoding: 'utf8', timeout: 60_000 });
+      expect(failed.status).not.toBe(0);
+      expect(failed.stdout).not.toContain('API key:');
+      const { existsSync } = await import('node:fs');
+      expect(existsSync(join(dataDir, 'dev-key.json'))).toBe(false);
+
+      const next = await serve(['--port', '0', '--data-dir', dataDir]);
+      const line = next.stdout().split('\n').find((l) => l.startsWith('API key: '));
+      expect(line, 'the second start shows a new key').toBeDefined();
+      const key = line!.slice('API key: '.length);
+      expect(existsSync(join(dataDir, 'dev-key.json'))).toBe(true);
+      const r = await fetch(`${next.url}/v1/codes/case`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(r.status).toBe(200);
+      next.child.kill('SIGTERM');
+      expect(await next.exited).toBe(0);
+    } finally {
+      blocker.close();
+    }
+  });
 });

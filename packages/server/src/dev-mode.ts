@@ -12,6 +12,13 @@ export interface DevSetup {
   config: ServerConfigInput;
   /** The new key on first start only (print it once); undefined on later starts. */
   newApiKey?: string;
+  /**
+   * Keeps the new key (its hash in `dev-key.json`) for later starts. Call it
+   * once the service is listening: a start that fails (the port is taken)
+   * keeps nothing, so the next start shows a key again instead of keeping
+   * one nobody saw. Absent when the key was kept before.
+   */
+  keep?: () => void;
   pki: TestPki;
 }
 
@@ -32,17 +39,20 @@ export async function prepareDevMode(dataDir: string): Promise<DevSetup> {
   }
   const keyFile = join(dir, 'dev-key.json');
   let newApiKey: string | undefined;
+  let keep: (() => void) | undefined;
   let sha256: string;
   if (existsSync(keyFile)) sha256 = (JSON.parse(readFileSync(keyFile, 'utf8')) as { sha256: string }).sha256;
   else {
     newApiKey = generateApiKey();
-    sha256 = hashApiKey(newApiKey);
-    writeFileSync(keyFile, `${JSON.stringify({ id: 'dev', sha256, note: 'TEST key hash; delete this file to get a new key' }, null, 2)}\n`, { mode: 0o600 });
+    const hash = hashApiKey(newApiKey);
+    sha256 = hash;
+    keep = () => writeFileSync(keyFile, `${JSON.stringify({ id: 'dev', sha256: hash, note: 'TEST key hash; delete this file to get a new key' }, null, 2)}\n`, { mode: 0o600 });
   }
   const signer = SoftwareSigner.fromPem({ key: pki.organisation.keyPem, cert: pki.organisation.certPem, chain: pki.chainPem });
   return {
     pki,
     ...(newApiKey ? { newApiKey } : {}),
+    ...(keep ? { keep } : {}),
     config: {
       dataDir: dir,
       identities: [{ name: DEV_IDENTITY, agency: DEV_AGENCY, signer }],

@@ -23,6 +23,7 @@ export function registerServe(program: Command): void {
       const configFile = opts.config ?? process.env.KYSO_CONFIG;
       let input: ServerConfigInput;
       let newKey: string | undefined;
+      let keepKey: (() => void) | undefined;
       let dev = false;
       try {
         if (configFile) input = loadConfigFile(configFile);
@@ -31,6 +32,7 @@ export function registerServe(program: Command): void {
           const setup = await prepareDevMode(resolve(opts.dataDir ?? process.env.KYSO_DATA_DIR ?? './kyso-data'));
           input = applyEnv(setup.config);
           newKey = setup.newApiKey;
+          keepKey = setup.keep;
         }
         if (opts.dataDir) input.dataDir = resolve(opts.dataDir);
         if (opts.port !== undefined) {
@@ -50,6 +52,7 @@ export function registerServe(program: Command): void {
         throw e;
       }
       const url = await server.listen();
+      keepKey?.();
       const out = process.stdout;
       if (dev) {
         out.write('kyso: CHẾ ĐỘ PHÁT TRIỂN / DEVELOPMENT MODE: TEST identity, not for production\n');
