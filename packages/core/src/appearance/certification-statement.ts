@@ -68,8 +68,8 @@ export interface CertificationStatementOptions {
   fields?: Record<string, string | number>;
   /**
    * `auto` (default): under the text of the last page when it has room
-   * (needs pdfjs-dist; a page with images, a scan, never has), else on a
-   * new page. `new-page`, or an explicit lower-left corner.
+   * (measured with pdfjs-dist when it is installed; a page with images, a
+   * scan, never has), else on a new page. `new-page`, or an explicit lower-left corner.
    */
   placement?: 'auto' | 'new-page' | { page: number; x: number; y: number };
   /** Page margin in points (default 36). */
@@ -239,7 +239,16 @@ async function lowestContent(reader: PdfReader, pdf: Uint8Array, index: number):
       if (s instanceof PdfStream && s.dict.getName('Subtype') === 'Image') return undefined;
     }
   }
-  const extent = await pageTextExtent(pdf, index);
+  let extent: Awaited<ReturnType<typeof pageTextExtent>>;
+  try {
+    extent = await pageTextExtent(pdf, index);
+  } catch (e) {
+    // Without pdfjs-dist (an optional peer) the page's text cannot be
+    // measured: 'auto' then takes a new page, as for a scan, rather than
+    // failing a statement that never asked for text placement.
+    if (e instanceof KysoError && e.code === 'TOOL_NOT_FOUND') return undefined;
+    throw e;
+  }
   const box = pageBox(reader, index);
   return extent === null ? box[3] : extent.bottom;
 }
