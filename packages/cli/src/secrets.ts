@@ -12,3 +12,13 @@ export function secretFrom(source: { value?: string | undefined; env?: string | 
   }
   return source.value;
 }
+
+/**
+ * An encrypted PDF's password, from the variable --pdf-password-env names.
+ * Only from the environment: a password on the command line is seen by
+ * every user of the machine (ps) and kept in shell history.
+ */
+export function pdfPasswordFrom(env: string | undefined): { pdfPassword?: string } {
+  if (env === undefined) return {};
+  return { pdfPassword: secretFrom({ env })! };
+}

@@ -29,6 +29,13 @@ const KYSO_STATUS: Record<string, number> = {
   PDF_XREF_BROKEN: 422,
   PDF_MALFORMED: 422,
   PDF_ENCRYPTED: 422,
+  // The document's password is the client's to give (X-Pdf-Password): like any unreadable upload, 422.
+  PDF_PASSWORD_REQUIRED: 422,
+  PDF_PASSWORD_WRONG: 422,
+  PDF_ENCRYPTION_UNSUPPORTED: 422,
+  PDF_ENCRYPT_MALFORMED: 422,
+  // The document's own permissions forbid the change, as a certification does (SIGN_NOT_PERMITTED).
+  PDF_PERMISSION_DENIED: 409,
   PDF_UNSUPPORTED: 422,
   PDF_TOO_LARGE: 413,
   SIGN_FIELD_EXISTS: 409,

@@ -39,7 +39,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Names pino's redaction hides in logged objects (headers, query, body and anything one level down). */
-const NAMES = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api_key', 'apikey', 'key', 'token', 'access_token', 'pin', 'password', 'JWTToken', 'SessionId', 'SAD', 'PIN', 'OTP', 'authData', 'refresh_token', 'client_secret'];
+const NAMES = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api_key', 'apikey', 'key', 'token', 'access_token', 'pin', 'password', 'JWTToken', 'SessionId', 'SAD', 'PIN', 'OTP', 'authData', 'refresh_token', 'client_secret', 'x-pdf-password', 'pdfPassword'];
 
 export function redactPaths(): string[] {
   const paths: string[] = [];

@@ -75,6 +75,7 @@ const brokenXrefPdf = () => {
 };
 const HAS_QPDF = hasTool('qpdf');
 let encryptedPdf: Buffer;
+let passwordPdf: Buffer;
 /** Starts like a PDF so only the size can be wrong. */
 const oversizedPdf = () => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(BODY_LIMIT + 100 * 1024, 0x20)]);
 
@@ -136,7 +137,10 @@ function leaks(text: string): string[] {
 
 beforeAll(async () => {
   t = await startTwoAgencies({ bodyLimit: BODY_LIMIT, twoStep: { sessionTtlSeconds: TTL_SECONDS } });
-  if (HAS_QPDF) encryptedPdf = Buffer.from(encrypted(samplePdf()));
+  if (HAS_QPDF) {
+    encryptedPdf = Buffer.from(encrypted(samplePdf()));
+    passwordPdf = Buffer.from(encrypted(samplePdf(), 'user-pw'));
+  }
   // Prepared first so its lifetime runs out while the table runs.
   expiring = await prepareSession(t.keys.binh);
 });
@@ -174,13 +178,15 @@ const rows: Row[] = [
   { what: 'broken xref', route: '/v1/sign/prepare', request: () => ({ init: { method: 'POST', headers: jsonHeaders(t.keys.binh), body: prepareBody(brokenXrefPdf()) } }), status: 422, code: 'PDF_XREF_BROKEN', keyId: 'binh' },
   { what: 'broken xref', route: '/v1/certified-copies', request: () => ({ query: copyQuery(), init: { method: 'POST', headers: copyHeaders('application/pdf', bearer(t.keys.binh)), body: brokenXrefPdf() } }), status: 422, code: 'PDF_XREF_BROKEN', keyId: 'binh' },
 
-  // Encrypted PDF (qpdf AES-256, empty user password). Verification reads encrypted files on purpose, so /v1/verify has no row.
-  // The fixture is made by qpdf; without it these rows are left out rather than failing for a missing tool.
+  // Encrypted PDFs (qpdf AES-256). One with a user password, given no password, opens nowhere (an empty user password would open it: signing and verifying such files is correct).
+  // A certified copy refuses any encrypted original, even one that opens: it must be readable by everyone it is given to.
+  // The fixtures are made by qpdf; without it these rows are left out rather than failing for a missing tool.
   ...(HAS_QPDF
     ? ([
-      { what: 'encrypted PDF', route: '/v1/sign', request: () => ({ init: { method: 'POST', headers: pdfHeaders(t.keys.binh), body: encryptedPdf } }), status: 422, code: 'PDF_ENCRYPTED', keyId: 'binh' },
-      { what: 'encrypted PDF', route: '/v1/sign/prepare', request: () => ({ init: { method: 'POST', headers: jsonHeaders(t.keys.binh), body: prepareBody(encryptedPdf) } }), status: 422, code: 'PDF_ENCRYPTED', keyId: 'binh' },
-      { what: 'encrypted PDF', route: '/v1/certified-copies', request: () => ({ query: copyQuery(), init: { method: 'POST', headers: copyHeaders('application/pdf', bearer(t.keys.binh)), body: encryptedPdf } }), status: 422, code: 'PDF_ENCRYPTED', keyId: 'binh' },
+      { what: 'PDF with a user password, none given', route: '/v1/sign', request: () => ({ init: { method: 'POST', headers: pdfHeaders(t.keys.binh), body: passwordPdf } }), status: 422, code: 'PDF_PASSWORD_REQUIRED', keyId: 'binh' },
+      { what: 'PDF with a user password, none given', route: '/v1/verify', request: () => ({ init: { method: 'POST', headers: pdfHeaders(), body: passwordPdf } }), status: 422, code: 'PDF_PASSWORD_REQUIRED', keyId: null },
+      { what: 'PDF with a user password, none given', route: '/v1/sign/prepare', request: () => ({ init: { method: 'POST', headers: jsonHeaders(t.keys.binh), body: prepareBody(passwordPdf) } }), status: 422, code: 'PDF_PASSWORD_REQUIRED', keyId: 'binh' },
+      { what: 'encrypted PDF (empty user password)', route: '/v1/certified-copies', request: () => ({ query: copyQuery(), init: { method: 'POST', headers: copyHeaders('application/pdf', bearer(t.keys.binh)), body: encryptedPdf } }), status: 422, code: 'PDF_ENCRYPTED', keyId: 'binh' },
     ] satisfies Row[])
     : []),
 

@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import { extendPdf } from '@kyso/core';
 import { CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
+import { pdfPasswordFrom } from '../secrets.js';
 
 interface ExtendOptions {
   output: string;
   level: string;
   tsa?: string;
   timeout?: string;
+  pdfPasswordEnv?: string;
 }
 
 export function registerExtend(program: Command): void {
@@ -20,9 +22,11 @@ export function registerExtend(program: Command): void {
     .option('--level <level>', 'B-LT or B-LTA', 'B-LTA')
     .option('--tsa <url>', 'RFC 3161 timestamp authority (for B-LTA)')
     .option('--timeout <ms>', 'network timeout for TSA, OCSP and CRL requests', '10000')
+    .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)")
     .action(async (input: string, opts: ExtendOptions) => {
       const level = parseLevel(opts.level);
       if (level !== 'B-LT' && level !== 'B-LTA') throw new CliError('extend takes --level B-LT or B-LTA', 64);
+      const password = pdfPasswordFrom(opts.pdfPasswordEnv);
       const { timestamper, validation } = ltvOptions({ ...(opts.tsa ? { tsa: opts.tsa } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) }, level === 'B-LT' ? 'B-B' : level);
       let pdf: Buffer;
       try {
@@ -30,7 +34,7 @@ export function registerExtend(program: Command): void {
       } catch (e) {
         throw new CliError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      const out = await extendPdf(pdf, { level, ...(timestamper ? { timestamper } : {}), ...(validation ? { validation } : {}) });
+      const out = await extendPdf(pdf, { level, ...password, ...(timestamper ? { timestamper } : {}), ...(validation ? { validation } : {}) });
       const tmp = `${opts.output}.kyso-${process.pid}.tmp`;
       try {
         await writeFile(tmp, out);

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isKysoError, renderReport, TrustStore, verifyPdf, type VerificationReport } from '@kyso/core';
 import { CliError } from '../cli-error.js';
+import { pdfPasswordFrom } from '../secrets.js';
 
 interface VerifyOptions {
   json?: boolean;
@@ -12,6 +13,7 @@ interface VerifyOptions {
   extract?: string;
   output?: string;
   online?: boolean;
+  pdfPasswordEnv?: string;
 }
 
 /** Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 the file cannot be read. */
@@ -30,6 +32,7 @@ export function registerVerify(program: Command): void {
     .option('--lang <vi|en>', 'language of the text report', 'vi')
     .option('--extract <n>', 'write the revision signature n signed (1-based) to --output')
     .option('-o, --output <file>', 'where --extract writes')
+    .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)")
     .action(async (file: string, opts: VerifyOptions) => {
       const lang = opts.lang === 'en' ? 'en' : opts.lang === 'vi' ? 'vi' : undefined;
       if (!lang) throw new CliError(`unknown language "${opts.lang}": use vi or en`, 64);
@@ -46,10 +49,11 @@ export function registerVerify(program: Command): void {
         process.exitCode = EXIT.unreadable;
         return;
       }
+      const password = pdfPasswordFrom(opts.pdfPasswordEnv);
       const trustStore = await buildStore(opts);
       let report: VerificationReport;
       try {
-        report = await verifyPdf(pdf, { ...(trustStore ? { trustStore } : { policy: (opts.policy as 'bcy' | 'vn' | undefined) ?? 'bcy' }), ...(at ? { at } : {}), ...(opts.online ? { online: true } : {}) });
+        report = await verifyPdf(pdf, { ...(trustStore ? { trustStore } : { policy: (opts.policy as 'bcy' | 'vn' | undefined) ?? 'bcy' }), ...(at ? { at } : {}), ...(opts.online ? { online: true } : {}), ...password });
       } catch (e) {
         if (!isKysoError(e)) throw e;
         if (opts.json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);

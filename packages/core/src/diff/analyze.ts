@@ -7,6 +7,9 @@ import { judge } from './policy.js';
 import { ReferenceIndex, ReferenceScanner } from './references.js';
 import { RULE_FAMILIES } from './rules/index.js';
 
+/** Objects an update may list and still be analysed object by object. */
+export const MAX_ANALYSED_ENTRIES = 100_000;
+
 export interface DiffOptions {
   /**
    * Whether the signature whose dictionary is object `sigDictNum` has intact
@@ -75,7 +78,7 @@ export class ModificationAnalyzer {
     let reader = this.readers.get(r);
     if (!reader) {
       const end = this.current.revisions[r]!.endOffset;
-      reader = r === this.current.revisions.length - 1 && end === this.bytes.length ? this.current : PdfReader.open(this.bytes.subarray(0, end), { allowEncrypted: true });
+      reader = r === this.current.revisions.length - 1 && end === this.bytes.length ? this.current : this.current.prefix(end);
       this.readers.set(r, reader);
     }
     return reader;
@@ -104,6 +107,17 @@ export class ModificationAnalyzer {
       after = this.reader(r);
     } catch {
       return [{ revision: r, object: null, change: 'bytes', verdict: 'suspicious', category: 'unreadable', rule: null, path: null, reason: `Revision ${r} cannot be read as a PDF revision.`, reasonVi: `Không đọc được phiên bản ${r} của tài liệu.` }];
+    }
+    // The analysis costs microseconds per listed object and more per changed
+    // one: an update listing millions (freed, or pointing anywhere) would
+    // take minutes. Past a bound it is judged whole, never cleared.
+    const listed = revisions[r]!.sections.reduce((n, s) => n + s.entryCount, 0);
+    if (listed > MAX_ANALYSED_ENTRIES) {
+      return [{
+        revision: r, object: null, change: 'xref', verdict: 'suspicious', category: 'xref', rule: null, refusedBy: 'xref.too-many-entries', path: null,
+        reason: `Revision ${r} lists ${listed} objects in its cross-reference data, more than the ${MAX_ANALYSED_ENTRIES} the analysis examines one by one: the update is reported as suspicious as a whole.`,
+        reasonVi: `Phiên bản ${r} liệt kê ${listed} đối tượng trong dữ liệu tham chiếu chéo, vượt quá ${MAX_ANALYSED_ENTRIES} đối tượng mà phép phân tích kiểm tra từng cái: toàn bộ bản cập nhật được coi là đáng ngờ.`,
+      }];
     }
     const readBefore = before.objectsRead + after.objectsRead;
     const delta = revisionDelta(revisions[r - 1]!, revisions[r]!, before, after, this.gaps());

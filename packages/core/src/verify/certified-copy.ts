@@ -25,7 +25,7 @@ export function certifiedCopyReport(pdf: Uint8Array, reader: PdfReader, signatur
   for (const s of signatures) {
     if (s.revision === null || s.integrity !== 'ok') continue;
     try {
-      const at = factsAt(PdfReader.open(pdf.subarray(0, reader.revisions[s.revision]!.endOffset), { allowEncrypted: true }));
+      const at = factsAt(reader.prefix(reader.revisions[s.revision]!.endOffset));
       if (at && at.number === current.number && at.book === current.book) signedBy.push(s.index);
     } catch {
       // a revision that cannot be read signs nothing

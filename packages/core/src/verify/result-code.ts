@@ -30,7 +30,7 @@ export function resultCodeReport(pdf: Uint8Array, reader: PdfReader, signatures:
   for (const s of signatures) {
     if (s.revision === null || s.integrity !== 'ok') continue;
     try {
-      const at = codeAt(PdfReader.open(pdf.subarray(0, reader.revisions[s.revision]!.endOffset), { allowEncrypted: true }));
+      const at = codeAt(reader.prefix(reader.revisions[s.revision]!.endOffset));
       if (at?.value === current.value) signedBy.push(s.index);
     } catch {
       // a revision that cannot be read signs nothing

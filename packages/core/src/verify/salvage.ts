@@ -31,9 +31,35 @@ const MAX_HEADERS = 100_000;
  * is read instead; the bytes after it belong to no revision, which the
  * verifier reports (trailing bytes, and any signature found in them).
  */
-export function openForVerification(pdf: Uint8Array): PdfReader {
+export function openForVerification(pdf: Uint8Array, password?: string): PdfReader {
+  return assertDecryptable(openWhatIsWhole(pdf, password !== undefined ? { allowEncrypted: true, password } : { allowEncrypted: true }));
+}
+
+/**
+ * An encrypted file is verified over its decrypted values. When the newest
+ * /Encrypt does not open but an earlier revision's does (or an earlier
+ * revision was not encrypted), the file was re-encrypted after signing:
+ * that is reported by the modification analysis, not refused here. When no
+ * revision opens, there is nothing to analyse: the reader's own error
+ * (password required or wrong, handler unsupported, /Encrypt damaged).
+ */
+function assertDecryptable(reader: PdfReader): PdfReader {
+  const problem = reader.encryptionProblem;
+  if (!problem) return reader;
+  for (let r = reader.revisions.length - 2; r >= 0; r--) {
+    try {
+      const earlier = reader.prefix(reader.revisions[r]!.endOffset);
+      if (!earlier.encryptionProblem) return reader;
+    } catch (e) {
+      if (!(e instanceof KysoError)) throw e;
+    }
+  }
+  throw problem;
+}
+
+function openWhatIsWhole(pdf: Uint8Array, options: { allowEncrypted: true; password?: string }): PdfReader {
   try {
-    return PdfReader.open(pdf, { allowEncrypted: true });
+    return PdfReader.open(pdf, options);
   } catch (e) {
     if (!(e instanceof KysoError) || !DAMAGE_CODES.has(e.code)) throw e;
     const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
@@ -46,7 +72,7 @@ export function openForVerification(pdf: Uint8Array): PdfReader {
       if (pdf[end] === 0x0a) end++;
       if (end < pdf.length) {
         try {
-          return PdfReader.open(pdf.subarray(0, end), { allowEncrypted: true });
+          return PdfReader.open(pdf.subarray(0, end), options);
         } catch (inner) {
           if (!(inner instanceof KysoError)) throw inner;
         }
@@ -137,9 +163,11 @@ export interface UnreachableSignature {
 /**
  * Signature dictionaries (and the fields naming them) defined in
  * `bytes[from, end)`: the part of a file after its last readable revision.
- * The last definition of an object number wins, as in an update.
+ * The last definition of an object number wins, as in an update. In an
+ * encrypted file their strings (all but a signature's /Contents) are
+ * decrypted with `decrypt`, the key of the revisions before them.
  */
-export function unreachableSignatures(bytes: Uint8Array, from: number): UnreachableSignature[] {
+export function unreachableSignatures(bytes: Uint8Array, from: number, decrypt: (o: PdfObject, num: number, gen: number) => PdfObject = (o) => o): UnreachableSignature[] {
   if (from >= bytes.length) return [];
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + from, bytes.length - from).toString('latin1');
   const header = /(?<![0-9])(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj(?![A-Za-z0-9])/g;
@@ -147,8 +175,9 @@ export function unreachableSignatures(bytes: Uint8Array, from: number): Unreacha
   const names = new Map<number, string>();
   let count = 0;
   for (let m = header.exec(text); m && count < MAX_HEADERS; m = header.exec(text), count++) {
-    const d = salvageDict(bytes, from + m.index);
-    if (!d) continue;
+    const found = salvageDict(bytes, from + m.index);
+    if (!found) continue;
+    const d = { ...found, dict: decrypt(found.dict, found.num, found.gen) as PdfDict };
     if (looksLikeSignature(d)) sigs.set(d.num, d);
     const v = d.dict.get('V');
     const t = d.dict.get('T');

@@ -55,7 +55,8 @@ export function signatureFields(reader: PdfReader, bytes: Uint8Array = reader.by
         const at = reader.entry(sigRef.num);
         const d = at?.type === 1 ? salvageDict(bytes, reader.definitionOffset(sigRef.num) ?? at.offset) : undefined;
         if (d) {
-          sig = d.dict;
+          // Read past the parser, so not decrypted by the reader: its strings are still encrypted in an encrypted file.
+          sig = reader.decryptObject(d.dict, d.num, d.gen);
           salvaged = { located: d.located, unreadable: d.unreadable };
         }
       }
@@ -67,7 +68,7 @@ export function signatureFields(reader: PdfReader, bytes: Uint8Array = reader.by
   for (let r = reader.revisions.length - 2; r >= 0; r--) {
     let view: PdfReader;
     try {
-      view = PdfReader.open(reader.bytes.subarray(0, reader.revisions[r]!.endOffset), { allowEncrypted: true });
+      view = reader.prefix(reader.revisions[r]!.endOffset);
     } catch {
       continue;
     }
@@ -88,7 +89,7 @@ export function signatureFields(reader: PdfReader, bytes: Uint8Array = reader.by
   const last = reader.revisions[reader.revisions.length - 1];
   if (last && last.endOffset < bytes.length) {
     const known = new Set(out.map((e) => e.sigRef?.num).filter((n) => n !== undefined));
-    for (const u of unreachableSignatures(bytes, last.endOffset)) {
+    for (const u of unreachableSignatures(bytes, last.endOffset, (o, num, gen) => reader.decryptObject(o, num, gen))) {
       if (known.has(u.dict.num)) continue;
       const ref = new PdfRef(u.dict.num, u.dict.gen);
       out.push({ name: u.fieldName ?? '', fieldRef: null, value: ref, sigRef: ref, sig: u.dict.dict, salvaged: { located: u.dict.located, unreadable: u.dict.unreadable }, unreachable: true });

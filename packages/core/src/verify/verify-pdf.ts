@@ -34,6 +34,16 @@ export interface VerifyPdfOptions {
    * verification is offline unless asked.
    */
   online?: boolean | Fetcher;
+  /**
+   * The password of an encrypted PDF (its user or owner password); by
+   * default the empty user password. Strings and streams are decrypted for
+   * the modification analysis and the report; a file that no password given
+   * opens is refused (PDF_PASSWORD_REQUIRED, PDF_PASSWORD_WRONG), as is one
+   * whose security handler kyso cannot open (PDF_ENCRYPTION_UNSUPPORTED,
+   * PDF_ENCRYPT_MALFORMED): what changed after signing cannot be told from
+   * ciphertext.
+   */
+  pdfPassword?: string;
 }
 
 /** What phase 1 learns of one signature: everything but what changed after it. */
@@ -68,7 +78,7 @@ interface CheckedSignature {
  * its indication.
  */
 export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {}): Promise<VerificationReport> {
-  const reader = openForVerification(pdf);
+  const reader = openForVerification(pdf, options.pdfPassword);
   const store = options.trustStore ?? TrustStore.forPolicy(options.policy ?? 'bcy');
   const now = options.at ?? new Date();
   const fields = signatureFields(reader, pdf);

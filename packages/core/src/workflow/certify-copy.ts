@@ -33,7 +33,7 @@ import type { CollectValidationOptions } from '../time/index.js';
 import { describeSigner } from '../trust/index.js';
 import { writeCertifiedCopyXmp } from './certified-copy-metadata.js';
 import { addQrCode, QR_CAPTION_HEIGHT } from './qr-stamp.js';
-import { scanKind, scansToPdf, type ScansToPdfOptions } from './scans-to-pdf.js';
+import { refuseEncryptedOriginal, scanKind, scansToPdf, type ScansToPdfOptions } from './scans-to-pdf.js';
 
 export interface CertifyCopySigner {
   signer: Signer;
@@ -156,6 +156,7 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
   const kinds = inputs.map(scanKind);
   // 1. The PDF (the scans joined, or the PDF itself), parsed down to its pages.
   const unsigned = inputs.length === 1 && kinds[0] === 'pdf' ? inputs[0]! : await scansToPdf(inputs, options.scans);
+  if (kinds.length === 1 && kinds[0] === 'pdf') refuseEncryptedOriginal(unsigned);
   const probe = PdfReader.open(unsigned);
   probe.pageRefs();
   const signedAt = options.signedAt ?? new Date();

@@ -5,9 +5,9 @@
  * original. A JPEG is embedded as it is (DCTDecode, its bytes unchanged,
  * never re-encoded); a PNG's pixels are kept losslessly (Flate).
  */
-import { PDFDocument } from 'pdf-lib';
 import { imageInfo } from '../appearance/image-info.js';
 import { KysoError } from '../errors.js';
+import { PdfReader } from '../pdf/index.js';
 
 /** A4 in points. */
 export const A4: readonly [number, number] = [595.28, 841.89];
@@ -34,6 +34,29 @@ function bad(message: string, vi: string): KysoError {
   return new KysoError('SIGN_OPTIONS_INVALID', message, { vi });
 }
 
+/**
+ * Certified copies are made of unencrypted originals only, even one that
+ * opens without a password: the copy is a public document that every
+ * recipient and verifier must read, that kyso stamps and seals page by
+ * page, and an original's password or permissions would either be carried
+ * into the copy or silently dropped. The officer decrypts the original
+ * first (it is theirs to open), and certifies that.
+ */
+export function refuseEncryptedOriginal(pdf: Uint8Array, which?: number): void {
+  let encrypted = false;
+  try {
+    encrypted = PdfReader.open(pdf, { allowEncrypted: true }).encrypted;
+  } catch {
+    return; // not readable at all: the caller's own reading reports it
+  }
+  if (!encrypted) return;
+  const en = which !== undefined ? `Scan ${which} is an encrypted PDF` : 'The PDF is encrypted';
+  const vi = which !== undefined ? `Bản quét thứ ${which} là tệp PDF được mã hoá` : 'Tệp PDF được mã hoá';
+  throw new KysoError('PDF_ENCRYPTED', `${en}: a certified copy is made of an unencrypted original, which every recipient can read. Remove the protection first (for example qpdf --decrypt --password=... in.pdf out.pdf) and certify the decrypted file.`, {
+    vi: `${vi}: bản sao chứng thực phải được làm từ bản gốc không mã hoá để mọi người nhận đều đọc được. Hãy gỡ lớp bảo vệ trước (ví dụ qpdf --decrypt --password=... in.pdf out.pdf) rồi chứng thực tệp đã giải mã.`,
+  });
+}
+
 /** What a file is, from its first bytes. */
 export function scanKind(bytes: Uint8Array): ScanKind {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -58,11 +81,14 @@ export async function scansToPdf(scans: readonly Uint8Array[], options: ScansToP
   const assumedDpi = options.assumedDpi ?? 200;
   if (!(assumedDpi > 0)) throw bad('assumedDpi must be positive.', 'Độ phân giải giả định phải là số dương.');
   const margin = options.margin ?? 0;
+  // pdf-lib only when scans are made into a PDF: a verifier or a signer never loads it.
+  const { PDFDocument } = await import('pdf-lib');
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setProducer('kyso');
   if (options.title) doc.setTitle(options.title);
   for (const [i, bytes] of scans.entries()) {
     const kind = scanKind(bytes);
+    if (kind === 'pdf') refuseEncryptedOriginal(bytes, i + 1);
     try {
       if (kind === 'pdf') {
         const src = await PDFDocument.load(bytes, { updateMetadata: false });

@@ -21,10 +21,11 @@ export interface PdfsigSignature {
 /**
  * pdfsig exits 0 even for broken signatures, so its text is parsed.
  * -no-ocsp: tests run offline; without it pdfsig reports "Unknown issue"
- * whenever a certificate's OCSP URL does not answer.
+ * whenever a certificate's OCSP URL does not answer. `userPassword` opens
+ * a file encrypted with one (-upw).
  */
-export function pdfsig(file: string, nssDir?: string): PdfsigSignature[] {
-  const args = nssDir ? ['-no-ocsp', '-nssdir', `sql:${nssDir}`, file] : ['-no-ocsp', file];
+export function pdfsig(file: string, nssDir?: string, userPassword?: string): PdfsigSignature[] {
+  const args = [...(nssDir ? ['-no-ocsp', '-nssdir', `sql:${nssDir}`] : ['-no-ocsp']), ...(userPassword !== undefined ? ['-upw', userPassword] : []), file];
   const r = spawnSync('pdfsig', args, { encoding: 'utf8' });
   const text = `${r.stdout}\n${r.stderr}`;
   const blocks = text.split(/^Signature #\d+:/m).slice(1);
@@ -56,9 +57,9 @@ export function mutoolVerify(file: string): { text: string; unchangedCount: numb
   };
 }
 
-/** qpdf --check: exit 0 means no errors (2 errors, 3 warnings only). */
-export function qpdfCheck(file: string): { ok: boolean; warningsOnly: boolean; text: string } {
-  const r = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
+/** qpdf --check: exit 0 means no errors (2 errors, 3 warnings only); an encrypted file is checked decrypted with `password`. */
+export function qpdfCheck(file: string, password?: string): { ok: boolean; warningsOnly: boolean; text: string } {
+  const r = spawnSync('qpdf', ['--check', ...(password !== undefined ? [`--password=${password}`] : []), file], { encoding: 'utf8' });
   return { ok: r.status === 0, warningsOnly: r.status === 3, text: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -37,11 +37,11 @@ export function withObjectStreams(pdf: Uint8Array): Uint8Array {
   return readFileSync(join(dir, 'out.pdf'));
 }
 
-/** qpdf with 256-bit AES encryption (user password empty). */
-export function encrypted(pdf: Uint8Array): Uint8Array {
+/** qpdf with 256-bit AES encryption (user password empty unless given: a given one is needed to open the file). */
+export function encrypted(pdf: Uint8Array, userPassword = ''): Uint8Array {
   const dir = tempDir();
   writeFileSync(join(dir, 'in.pdf'), pdf);
-  execFileSync('qpdf', ['--encrypt', '', 'owner-pw', '256', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')]);
+  execFileSync('qpdf', ['--encrypt', userPassword, 'owner-pw', '256', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')]);
   return readFileSync(join(dir, 'out.pdf'));
 }
 

@@ -22,7 +22,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_VERIFY, makeHybridPdf, makePdfLibPdf, testPki, withObjectStreams } from '../helpers/fixtures.js';
+import { VARIANTS, qpdfEncrypt } from '../helpers/encryption.js';
+import { CORPUS_VERIFY, encrypted, makeHybridPdf, makePdfLibPdf, testPki, withObjectStreams } from '../helpers/fixtures.js';
 import type { FuzzResponse } from './fuzz-worker.js';
 import { applyMutations, mutationsArb, type Mutation } from './mutations.js';
 
@@ -150,6 +151,9 @@ beforeAll(async () => {
     { name: 'pdf-lib classic table', bytes: classic },
     { name: 'pdf-lib + qpdf object streams', bytes: withObjectStreams(classic) },
     { name: 'hybrid reference', bytes: makeHybridPdf() },
+    // Mutated ciphertext, /Encrypt entries and object streams decrypted with a damaged key must still end in a KysoError.
+    { name: 'qpdf AES-256 (empty user password)', bytes: encrypted(classic) },
+    { name: 'qpdf RC4 128-bit + object streams (empty user password)', bytes: qpdfEncrypt(classic, VARIANTS.find((v) => v.revision === 3)!, { before: ['--object-streams=generate'] }) },
   );
   for (const f of ['phk-cov-one-byterange.pdf', 'phk-signed-twice-ecdsa-no-sig-type.pdf', 'phk-sig-no-signed-attrs.pdf']) {
     seeds.push({ name: `corpus ${f}`, bytes: new Uint8Array(readFileSync(join(CORPUS_VERIFY, f))) });
@@ -183,6 +187,8 @@ describe('fuzz: mutated PDFs give success or a KysoError', () => {
     'pdf-lib classic table',
     'pdf-lib + qpdf object streams',
     'hybrid reference',
+    'qpdf AES-256 (empty user password)',
+    'qpdf RC4 128-bit + object streams (empty user password)',
     'corpus phk-cov-one-byterange.pdf',
     'corpus phk-signed-twice-ecdsa-no-sig-type.pdf',
     'corpus phk-sig-no-signed-attrs.pdf',

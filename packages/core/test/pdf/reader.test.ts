@@ -259,11 +259,17 @@ describe('PdfReader: cross-reference shapes', () => {
     for (const eol of [' \n', '\r\n'] as const) expect(textOf(PdfReader.open(simplePdf({ entryEol: eol }, extra)), 5)).toBe('five');
   });
 
-  it('refuses encrypted files with PDF_ENCRYPTED (and opens them for structure only on request)', async () => {
-    const pdf = encrypted(await makePdfLibPdf(1));
-    expectKysoError(() => PdfReader.open(pdf), 'PDF_ENCRYPTED');
+  it('refuses files encrypted with a user password with PDF_PASSWORD_REQUIRED (and opens them for structure only on request)', async () => {
+    const pdf = encrypted(await makePdfLibPdf(1), 'user-pw');
+    expectKysoError(() => PdfReader.open(pdf), 'PDF_PASSWORD_REQUIRED');
     const reader = PdfReader.open(pdf, { allowEncrypted: true });
     expect(reader.trailer.has('Encrypt')).toBe(true);
+    // Structure only: nothing was decrypted, and the reader says why.
+    expect(reader.encryption).toBeUndefined();
+    expect(reader.encryptionProblem?.code).toBe('PDF_PASSWORD_REQUIRED');
+    // With the empty user password (the default), the same document opens decrypted.
+    const open = PdfReader.open(encrypted(await makePdfLibPdf(1)));
+    expect(open.encryption?.authenticatedAs).toBe('user');
   });
 
   it('reports empty, non-PDF and truncated input as KysoErrors', () => {

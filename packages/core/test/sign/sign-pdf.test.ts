@@ -199,7 +199,7 @@ describe('bad input gets a typed error and no output file', () => {
       },
       'PDF_XREF_BROKEN',
     ],
-    ['encrypted PDF', async () => encrypted(await makePdfLibPdf()), 'PDF_ENCRYPTED'],
+    ['PDF encrypted with a user password, none given', async () => encrypted(await makePdfLibPdf(), 'user-pw'), 'PDF_PASSWORD_REQUIRED'],
   ];
   it.each(cases)('%s', async (_name, make, code) => {
     const input = write(`bad-${code}.pdf`, await make());

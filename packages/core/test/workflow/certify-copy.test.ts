@@ -5,7 +5,7 @@ import jsQR from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeAllocator, SoftwareSigner, SqliteSequenceStore, TrustStore, certifyCopy, verifyPdf, type Signer } from '../../src/index.js';
 import { sealPng, signaturePng } from '../appearance/images.js';
-import { nssDbForTestPki, tempDir, testPki } from '../helpers/fixtures.js';
+import { encrypted, nssDbForTestPki, tempDir, testPki } from '../helpers/fixtures.js';
 import { pdfsig, qpdfCheck } from '../helpers/external-tools.js';
 import { makeJpeg } from './jpeg.js';
 
@@ -136,5 +136,21 @@ describe('certifyCopy', () => {
     const fromPdf = await certifyCopy(unsigned, { codes, requestKey: 'req-pdf', agency: AGENCY, book: 3, owner: '052090000496', officer: { signer: officer }, agencySeal: { signer: agency }, signedAt });
     expect(Buffer.from(fromPdf.pdf).subarray(0, unsigned.length).equals(unsigned)).toBe(true);
     expect(fromPdf.record.sha256.input).toBe(fromPdf.record.sha256.inputs[0]);
+  });
+
+  it('refuses an encrypted original (PDF_ENCRYPTED), even one that opens without a password, alone or among scans, before any number is reserved', async () => {
+    const unsigned = readFileSync(join(__dirname, '../../../../examples/assets/sample.pdf'));
+    const before = await store.current({ kind: 'cert', agency: AGENCY, period: '2024' });
+    const base = { codes, agency: AGENCY, book: 4, owner: '052090000497', officer: { signer: officer }, agencySeal: { signer: agency }, signedAt };
+    for (const [key, input] of [
+      ['req-enc-empty', encrypted(unsigned)],
+      ['req-enc-user', encrypted(unsigned, 'user-pw')],
+      ['req-enc-scans', [await makeJpeg(72), encrypted(unsigned)]],
+    ] as const) {
+      const e = await certifyCopy(input, { ...base, requestKey: key }).catch((err: unknown) => err);
+      expect(e).toMatchObject({ code: 'PDF_ENCRYPTED' });
+      expect((e as Error).message).toMatch(/qpdf --decrypt/);
+    }
+    expect(await store.current({ kind: 'cert', agency: AGENCY, period: '2024' })).toBe(before);
   });
 });

@@ -36,6 +36,8 @@ export interface VerifyTaskOptions {
   /** `json`: the report as `kyso verify --json` prints it; `text`: rendered for a person. */
   format: 'json' | 'text';
   lang: 'vi' | 'en';
+  /** An encrypted PDF's password (X-Pdf-Password). */
+  pdfPassword?: string;
 }
 
 export interface VerifyTaskResult {
@@ -108,7 +110,7 @@ export class TrustStores {
 export async function runVerify(pdf: Uint8Array, trust: TrustStores, options: VerifyTaskOptions, digests: TaskDigests): Promise<VerifyTaskResult> {
   const inputSha256 = sha256Hex(pdf);
   digests.inputSha256 = inputSha256;
-  const report = await verifyPdf(pdf, trust.optionsFor(options.policy));
+  const report = await verifyPdf(pdf, { ...trust.optionsFor(options.policy), ...(options.pdfPassword !== undefined ? { pdfPassword: options.pdfPassword } : {}) });
   const body = options.format === 'text' ? renderReport(report, options.lang) : JSON.stringify(report);
   return { verdict: report.verdict, body, inputSha256 };
 }

@@ -30,3 +30,17 @@ export function headerText(v: string | string[] | undefined): string | undefined
     return s;
   }
 }
+
+/** The request header that carries an encrypted PDF's password. Never logged (log-redaction.ts) nor audited. */
+export const PDF_PASSWORD_HEADER = 'x-pdf-password';
+
+/**
+ * The PDF's password from X-Pdf-Password, percent-encoded UTF-8 like the
+ * X-Kyso-* headers (a password may be Vietnamese). A header, not a query
+ * parameter or form field: URLs reach proxies' logs, and a header is what
+ * the request log never shows.
+ */
+export function pdfPasswordOf(headers: Record<string, string | string[] | undefined>): { pdfPassword?: string } {
+  const v = headerText(headers[PDF_PASSWORD_HEADER]);
+  return v !== undefined ? { pdfPassword: v } : {};
+}

@@ -7,7 +7,7 @@ import type { ServerContext } from '../context.js';
 import { sha256Hex } from '../sha256.js';
 import { errors, HttpError } from '../errors.js';
 import { readSharedStream, tooLarge } from '../shared-body.js';
-import { bearer, errorResponses, headerText } from './schemas.js';
+import { bearer, errorResponses, headerText, pdfPasswordOf } from './schemas.js';
 import { isCredentialName } from '../authentication.js';
 import { coerceText } from '../query-coercion.js';
 
@@ -289,6 +289,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             'x-kyso-field': { type: 'string', maxLength: 300 },
             'x-kyso-result-code': { type: 'string', maxLength: 200 },
             'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'Required with allocateResultCode: the same key returns the same code' },
+            'x-pdf-password': { type: 'string', maxLength: 1024, description: "An encrypted PDF's user or owner password (percent-encoded UTF-8); never logged. Without it the empty user password is tried" },
           },
         },
         response: errorResponses(404, 409, 413, 415, 422),
@@ -339,6 +340,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
               ...(o.location ? { location: o.location } : {}),
               ...(o.field ? { fieldName: o.field } : {}),
               ...(code ? { resultCode: code } : {}),
+              ...pdfPasswordOf(req.headers),
               ...mdp,
             },
             req.kyso,
@@ -354,7 +356,8 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
     let result;
     if (allocation) {
       // A voided result code is never issued again (the code is its parts), so a document the worker would refuse is refused before it costs the owner one.
-      PdfReader.open(pdf).pageRefs();
+      const { pdfPassword } = pdfPasswordOf(req.headers);
+      PdfReader.open(pdf, pdfPassword !== undefined ? { password: pdfPassword } : {}).pageRefs();
       const lifecycle = {
         actor,
         what: 'sign',

@@ -6,7 +6,7 @@ import { HttpError } from '../errors.js';
 import { externalSigner } from '../two-step/external-signer.js';
 import { checkSignatureValue } from '../two-step/signature-check.js';
 import type { ExternalScheme, SignSessionRecord } from '../two-step/sign-session.js';
-import { bearer, errorResponses } from './schemas.js';
+import { bearer, errorResponses, pdfPasswordOf } from './schemas.js';
 import { MDP_PROPERTIES, mdpOptions, pdfBody } from './sign.js';
 
 const DIGESTS = ['SHA-256', 'SHA-384', 'SHA-512'] as const;
@@ -76,7 +76,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
       schema: {
         summary: 'Chuẩn bị ký hai bước / prepare a two-step signature (key held by the client)',
         description:
-          'For a key the server does not hold (an officer USB token in a browser or desktop client). Lays the PDF out and keeps it server-side; answers the DER of the CMS signed attributes (toBeSigned) and its hash (digest, for raw token mechanisms). `certify`, `lock` and `lockPermissions` as on /v1/sign. Sign it and POST the value to /v1/sign/complete before expiresAt.',
+          'For a key the server does not hold (an officer USB token in a browser or desktop client). Lays the PDF out and keeps it server-side; answers the DER of the CMS signed attributes (toBeSigned) and its hash (digest, for raw token mechanisms). `certify`, `lock` and `lockPermissions` as on /v1/sign. Sign it and POST the value to /v1/sign/complete before expiresAt. An encrypted PDF\'s user or owner password goes in the X-Pdf-Password header (percent-encoded UTF-8, never logged).',
         tags: ['sign'],
         security: bearer,
         body: {
@@ -139,6 +139,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
           ...(b.location ? { location: b.location } : {}),
           ...(b.field ? { fieldName: b.field } : {}),
           ...(b.resultCode ? { resultCode: b.resultCode } : {}),
+          ...pdfPasswordOf(req.headers),
           ...mdp,
         });
         return { prepared: p, attrs: template.signedAttributes(p.documentDigest) };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, pdfPasswordOf } from './schemas.js';
 import { pdfBody } from './sign.js';
 
 interface VerifyQuery {
@@ -31,6 +31,12 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): 
           },
           additionalProperties: false,
         },
+        headers: {
+          type: 'object',
+          properties: {
+            'x-pdf-password': { type: 'string', maxLength: 1024, description: "An encrypted PDF's user or owner password (percent-encoded UTF-8); never logged. Without it the empty user password is tried" },
+          },
+        },
         response: {
           200: {
             description: 'The verification report',
@@ -52,7 +58,7 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (req, reply) => {
       const pdf = pdfBody(req.body);
       const policy = req.query.policy ?? ctx.config.trust.policy;
-      const { body } = await ctx.limiter.run(() => ctx.pool.verify(pdf, { policy, format: req.query.format, lang: req.query.lang }, req.kyso));
+      const { body } = await ctx.limiter.run(() => ctx.pool.verify(pdf, { policy, format: req.query.format, lang: req.query.lang, ...pdfPasswordOf(req.headers) }, req.kyso));
       reply.header('content-language', req.query.lang);
       if (req.query.format === 'text') return reply.type('text/plain; charset=utf-8').send(body);
       // Serialised as `kyso verify --json` does, whatever the schema lists.
