@@ -3,8 +3,7 @@
  * box (Liberation Serif subset-embedded, PNG/JPEG images). The page is
  * later lifted into the signed document as a Form XObject (transplant.ts).
  */
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import { KysoError } from '../errors.js';
 import { fontBytes, type FontSet, type FontStyle } from './fonts.js';
 import { imageInfo } from './image-info.js';
@@ -142,6 +141,7 @@ const blockWidth = (lines: LaidLine[]): number => Math.max(0, ...lines.map((l) =
  * the layout's (a caller-given rectangle).
  */
 export async function drawLayout(layout: AppearanceLayout, input: AppearanceInput, size?: { width: number; height: number }): Promise<DrawnBox> {
+  const { PDFDocument, fontkit } = await drawingLibraries();
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   const fontLoader = new Fonts(doc, input.fonts);
@@ -249,7 +249,30 @@ function drawText(page: PDFPage, el: TextElement, lines: ResolvedLine[], fonts: 
     const w = l.pdfFont.widthOfTextAtSize(l.text, l.size);
     const align = el.align ?? 'left';
     const x = align === 'left' ? region.x : align === 'center' ? region.x + (region.width - w) / 2 : region.x + region.width - w;
-    page.drawText(l.text, { x, y: baseline, size: l.size, font: l.pdfFont, color: rgb(l.color[0], l.color[1], l.color[2]) });
+    page.drawText(l.text, { x, y: baseline, size: l.size, font: l.pdfFont, color: loaded!.rgb(l.color[0], l.color[1], l.color[2]) });
     top -= lineH;
   }
+}
+
+interface DrawingLibraries {
+  PDFDocument: typeof import('pdf-lib').PDFDocument;
+  rgb: typeof import('pdf-lib').rgb;
+  fontkit: Parameters<PDFDocument['registerFontkit']>[0];
+}
+
+/** Set once drawLayout has loaded them; the drawing helpers run only after. */
+let loaded: DrawingLibraries | undefined;
+
+/**
+ * pdf-lib and fontkit, loaded on the first drawing: they cost most of
+ * core's import time (fontkit alone a fifth of it), and verifying or an
+ * invisible signature never draws.
+ */
+async function drawingLibraries(): Promise<DrawingLibraries> {
+  if (!loaded) {
+    const [pdfLib, fk] = await Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]);
+    const fontkit = ((fk as { default?: unknown }).default ?? fk) as DrawingLibraries['fontkit'];
+    loaded = { PDFDocument: pdfLib.PDFDocument, rgb: pdfLib.rgb, fontkit };
+  }
+  return loaded;
 }
