@@ -71,6 +71,7 @@ describe('benchmarks/server.bench.ts', () => {
       library: { perSec: number; cpuMsPerSign: number };
       saturation: { perSec: number; p50: number; p99: number; statuses: Record<string, number> };
       overload: { statuses: Record<string, number>; onlyBusyBeyondCapacity: boolean; peakRssBytes: number; aliveAfter: boolean; audit: { records: number; chainOk: boolean; missing: number; unaudited: number } };
+      csc: { raw: { alone: { perSec: number }; all: { perSec: number; perSecPerThread: number } }; batch1: { hashesPerSec: number; statuses: Record<string, number> }; batch50: { hashesPerCall: number; hashesPerSec: number; ratioPerCore: number; efficiency: number; statuses: Record<string, number> } };
     };
     expect(r.library.perSec).toBeGreaterThan(0);
     expect(r.saturation.perSec).toBeGreaterThan(0);
@@ -84,6 +85,15 @@ describe('benchmarks/server.bench.ts', () => {
     const answered = Object.values(r.overload.statuses).reduce((a, b) => a + b, 0);
     expect(r.overload.audit.records).toBeGreaterThanOrEqual(answered);
     expect(r.overload.peakRssBytes).toBeGreaterThan(0);
+    // signatures/signHash against the raw RSA operation, measured in the same run: figures present, every call answered 200.
+    expect(r.csc.raw.alone.perSec).toBeGreaterThan(0);
+    expect(r.csc.raw.all.perSecPerThread).toBeGreaterThan(0);
+    expect(r.csc.batch50.hashesPerCall).toBe(50);
+    for (const b of [r.csc.batch1, r.csc.batch50]) {
+      expect(b.hashesPerSec).toBeGreaterThan(0);
+      expect(Object.keys(b.statuses)).toEqual(['200']);
+    }
+    expect(r.csc.batch50.efficiency).toBeGreaterThan(0);
   }, 180_000);
 });
 

@@ -16,6 +16,13 @@
  *     or 503, nothing else; the server's peak RSS; afterwards the server
  *     still answers, every response's audit record is in the log and the
  *     hash chain verifies.
+ *  5. CSC signatures/signHash (remote signing of hashes), closed loop, with
+ *     1 and with 50 hashes per call, against the raw RSA-2048 private-key
+ *     operation (crypto.sign with the same key, one thread, in a child
+ *     process) measured in the same run: hashes/s per core as a share of
+ *     raw operations/s, and server CPU per hash against raw CPU per
+ *     operation. Each hash signed is also one audit record. `--only csc`
+ *     runs this phase alone.
  *
  * The client runs in this process on the same machine, so on a small
  * machine it competes with the server for the cores: the CPU-second ratio
@@ -46,6 +53,10 @@ const { values: opts } = parseArgs({
     workers: { type: 'string' },
     seconds: { type: 'string' },
     'child-library': { type: 'boolean', default: false },
+    'child-raw': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'key-pem': { type: 'string' },
+    threads: { type: 'string' },
     pdf: { type: 'string' },
     p12: { type: 'string' },
     ms: { type: 'string' },
@@ -88,6 +99,65 @@ async function measureLibrary(pdfPath: string, p12: string, password: string, ms
   return JSON.parse(stdout) as LibraryRate;
 }
 
+/** One thread's loop of the raw operation: crypto.sign RSA-2048 over 64 bytes. */
+const RAW_LOOP = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { createPrivateKey, sign, randomBytes } = require('node:crypto');
+const key = createPrivateKey(workerData.pem);
+const data = randomBytes(64);
+for (let i = 0; i < 200; i++) sign('sha256', data, key);
+parentPort.postMessage('ready');
+parentPort.once('message', () => {
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < workerData.ms) { sign('sha256', data, key); n++; }
+  parentPort.postMessage(n);
+});`;
+
+interface RawRate extends LibraryRate {
+  threads: number;
+  /** perSec ÷ threads: what one core does while every measured core signs. */
+  perSecPerThread: number;
+}
+
+/**
+ * The raw private-key operation signHash is measured against, on `threads`
+ * threads at once (each its own key object, as the server's workers have):
+ * one thread gives a core's rate alone; as many threads as the server's
+ * workers give a core's rate while the others sign too (shared caches,
+ * clock, memory bandwidth), which is what each worker can have at best.
+ */
+async function rawChild(): Promise<void> {
+  const { Worker } = await import('node:worker_threads');
+  const pem = readFileSync(opts['key-pem']!, 'utf8');
+  const ms = Number(opts.ms);
+  const threads = Number(opts.threads ?? '1');
+  const workers = Array.from({ length: threads }, () => new Worker(RAW_LOOP, { eval: true, workerData: { pem, ms } }));
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const counts = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<number>((r) => {
+          w.once('message', (n: number) => r(n));
+          w.postMessage('go');
+        }),
+    ),
+  );
+  const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await Promise.all(workers.map((w) => w.terminate()));
+  const n = counts.reduce((a, b) => a + b, 0);
+  const perSec = (n * 1000) / elapsed;
+  process.stdout.write(JSON.stringify({ threads, perSec, perSecPerThread: perSec / threads, cpuMsPerSign: (cpu.user + cpu.system) / 1000 / n } satisfies RawRate));
+}
+
+async function measureRaw(keyPemPath: string, threads: number, ms: number): Promise<RawRate> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SCRIPT, '--child-raw', '--key-pem', keyPemPath, '--threads', String(threads), '--ms', String(ms)], { cwd: REPO_ROOT, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as RawRate;
+}
+
 // ------------------------------------------------------------------ server
 
 interface Server {
@@ -109,9 +179,12 @@ async function startServer(p12: string, password: string, workers: number, bodyL
     // Enough in progress to keep every thread fed while the main thread does I/O; a short queue so overload turns into 429 fast.
     maxConcurrent: Math.max(2, workers * 2),
     maxQueue: Math.max(4, workers * 4),
+    // (The CSC phase keeps at most workers × 6 calls in flight: within maxConcurrent + maxQueue.)
     bodyLimit,
     identities: [{ name: 'bench', agency: '000.00.00.H56', signer: { p12, passwordEnv: 'KYSO_BENCH_P12_PASSWORD' } }],
-    apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(key).digest('hex'), identities: ['bench'], operations: ['sign', 'audit'] }],
+    apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(key).digest('hex'), identities: ['bench'], operations: ['sign', 'audit', 'csc'] }],
+    // One SAD for the whole CSC phase; 50 hashes a call.
+    csc: { maxSignaturesPerSad: 1_000_000, sadTtlSeconds: 3600, multisign: 100 },
   };
   const cfgPath = join(dir, 'kyso.json');
   writeFileSync(cfgPath, JSON.stringify(config));
@@ -251,6 +324,87 @@ async function auditCheck(server: Server, outcomes: Outcome[]): Promise<{ record
   return { records: chain.records, chainOk: chain.ok, missing, unaudited };
 }
 
+// --------------------------------------------------------------------- csc
+
+interface CscRate {
+  hashesPerCall: number;
+  clients: number;
+  calls: number;
+  hashesPerSec: number;
+  /** hashes/s ÷ min(workers, cores) ÷ raw RSA-2048 operations/s per core with as many cores signing. */
+  ratioPerCore: number;
+  /** The same against one thread signing alone. */
+  ratioPerCoreAlone: number;
+  serverCpuMsPerHash: number;
+  /** raw CPU per operation (as many cores signing) ÷ server CPU per hash. */
+  efficiency: number;
+  /** The same against one thread signing alone. */
+  efficiencyAlone: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+}
+
+function postJson(agent: Agent, base: URL, path: string, token: string, body: string, startedAt: number): Promise<Outcome & { text: string }> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: base.hostname, port: base.port, path, method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - startedAt, text }));
+        res.on('error', () => resolve({ status: 0, ms: performance.now() - startedAt, text }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - startedAt, text: '' }));
+    req.end(body);
+  });
+}
+
+/** signatures/signHash with `perCall` random SHA-256 hashes per call, `clients` closed loops. */
+async function measureSignHash(server: Server, raw: { alone: RawRate; all: RawRate }, workers: number, perCall: number, clients: number, ms: number): Promise<CscRate> {
+  const base = new URL(server.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const login = await postJson(agent, base, '/csc/v2/auth/login', server.key, '{}', performance.now());
+  const token = (JSON.parse(login.text) as { access_token: string }).access_token;
+  const auth = await postJson(agent, base, '/csc/v2/credentials/authorize', token, JSON.stringify({ credentialID: 'bench', numSignatures: 1_000_000 }), performance.now());
+  const sad = (JSON.parse(auth.text) as { SAD: string }).SAD;
+  const body = () => JSON.stringify({ credentialID: 'bench', SAD: sad, hashes: Array.from({ length: perCall }, () => randomBytes(32).toString('base64')), signAlgo: '1.2.840.113549.1.1.11' });
+  const run = async (duration: number) => {
+    const outcomes: Outcome[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() - t0 < duration) outcomes.push(await postJson(agent, base, '/csc/v2/signatures/signHash', token, body(), performance.now()));
+      }),
+    );
+    return { outcomes, elapsedMs: performance.now() - t0 };
+  };
+  await run(Math.min(1000, ms / 4)); // warm-up
+  const pid = server.proc.pid!;
+  const cpu0 = cpuMs(pid);
+  const { outcomes, elapsedMs } = await run(ms);
+  const cpu = cpuMs(pid) - cpu0;
+  agent.destroy();
+  const okCalls = outcomes.filter((o) => o.status === 200).length;
+  const hashes = okCalls * perCall;
+  const hashesPerSec = (hashes * 1000) / elapsedMs;
+  const serverCpuMsPerHash = cpu / Math.max(1, hashes);
+  return {
+    hashesPerCall: perCall,
+    clients,
+    calls: outcomes.length,
+    hashesPerSec,
+    ratioPerCore: hashesPerSec / Math.max(1, Math.min(workers, cpus().length)) / raw.all.perSecPerThread,
+    ratioPerCoreAlone: hashesPerSec / Math.max(1, Math.min(workers, cpus().length)) / raw.alone.perSec,
+    serverCpuMsPerHash,
+    efficiency: raw.all.cpuMsPerSign / serverCpuMsPerHash,
+    efficiencyAlone: raw.alone.cpuMsPerSign / serverCpuMsPerHash,
+    ...latency(outcomes),
+    statuses: statusCounts(outcomes),
+  };
+}
+
 // -------------------------------------------------------------------- main
 
 export interface ServerBenchReport {
@@ -261,6 +415,23 @@ export interface ServerBenchReport {
   saturation: { clients: number; perSec: number; perSecPerWorker: number; ratioPerCore: number; serverCpuMsPerSign: number; efficiency: number; p50: number; p99: number; statuses: Record<string, number> };
   at70: { rate: number; perSec: number; p50: number; p99: number; statuses: Record<string, number> };
   overload: { rate: number; statuses: Record<string, number>; onlyBusyBeyondCapacity: boolean; peakRssBytes: number; aliveAfter: boolean; audit: { records: number; chainOk: boolean; missing: number; unaudited: number } };
+  /** CSC signatures/signHash against raw RSA-2048 operations. */
+  csc: { raw: { alone: RawRate; all: RawRate }; batch1: CscRate; batch50: CscRate };
+}
+
+async function measureCsc(server: Server, id: { keyPem: string; dir: string }, workers: number, phaseMs: number): Promise<ServerBenchReport['csc']> {
+  const keyFile = join(server.dataDir, '..', 'bench-key.pem');
+  writeFileSync(keyFile, id.keyPem, { mode: 0o600 });
+  const cores = Math.max(1, Math.min(workers, cpus().length));
+  log(`raw: crypto.sign RSA-2048 on one thread, then on ${cores} at once (${phaseMs / 1000} s each)…`);
+  const raw = { alone: await measureRaw(keyFile, 1, phaseMs), all: await measureRaw(keyFile, cores, phaseMs) };
+  // Each call waits for its audit records to be on disk (one fsync per group commit): enough calls in flight to keep the threads busy meanwhile, within the server's admission limit (maxConcurrent + maxQueue).
+  const clients = Math.max(4, workers * 6);
+  log(`csc: signatures/signHash, 1 hash a call, ${clients} clients…`);
+  const batch1 = await measureSignHash(server, raw, workers, 1, clients, phaseMs);
+  log(`csc: signatures/signHash, 50 hashes a call, ${clients} clients…`);
+  const batch50 = await measureSignHash(server, raw, workers, 50, clients, phaseMs);
+  return { raw, batch1, batch50 };
 }
 
 async function main(): Promise<void> {
@@ -272,6 +443,17 @@ async function main(): Promise<void> {
   const pdf = readFileSync(pdfPath);
   const id = ensureIdentity();
 
+  if (opts.only === 'csc') {
+    const server = await startServer(id.p12Path, id.password, workers, Math.max(2 * size, 1 << 20));
+    try {
+      const csc = await measureCsc(server, id, workers, phaseMs);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' }, workers, csc })}\n`);
+      else process.stdout.write(`${cscLines(workers, csc).join('\n')}\n`);
+    } finally {
+      await server.stop();
+    }
+    return;
+  }
   log(`library: signPdf on one thread, ${sizeLabel(size)} (${phaseMs / 1000} s)…`);
   const library = await measureLibrary(pdfPath, id.p12Path, id.password, phaseMs);
 
@@ -315,6 +497,7 @@ async function main(): Promise<void> {
     all.push(...over);
     const alive = await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false);
     const audit = await auditCheck(server, all);
+    const csc = await measureCsc(server, id, workers, phaseMs);
 
     const report: ServerBenchReport = {
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' },
@@ -340,6 +523,7 @@ async function main(): Promise<void> {
         aliveAfter: alive,
         audit,
       },
+      csc,
     };
     if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else printTable(report);
@@ -361,9 +545,25 @@ function printTable(r: ServerBenchReport): void {
     `3× (${f(r.overload.rate, 0)}/s open loop)     statuses ${JSON.stringify(r.overload.statuses)}: ${r.overload.onlyBusyBeyondCapacity ? 'only 429/503 beyond capacity: PASS' : 'other failures: FAIL'}`,
     `                          server peak RSS ${mb(r.overload.peakRssBytes)}; alive after: ${r.overload.aliveAfter ? 'yes' : 'NO'}`,
     `audit                     ${r.overload.audit.records} records, chain ${r.overload.audit.chainOk ? 'intact' : 'BROKEN'}, responses missing from the log: ${r.overload.audit.missing}, without an audit id: ${r.overload.audit.unaudited}`,
+    ...cscLines(r.workers, r.csc),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+function cscLines(workers: number, c: ServerBenchReport['csc']): string[] {
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+  const row = (label: string, b: CscRate, target: string) => [
+    `${label}${f(b.hashesPerSec)} hashes/s (${b.clients} clients) = ${f(100 * b.ratioPerCore, 0)} % of raw RSA-2048 per core${target} (${f(100 * b.ratioPerCoreAlone, 0)} % of one thread alone)`,
+    `                          server ${f(b.serverCpuMsPerHash, 3)} ms CPU per hash = ${f(100 * b.efficiency, 0)} % of raw's efficiency (${f(100 * b.efficiencyAlone, 0)} % of one thread alone); p50 ${f(b.p50)} ms, p99 ${f(b.p99)} ms; statuses ${JSON.stringify(b.statuses)}`,
+  ];
+  return [
+    `raw RSA-2048, one thread   ${f(c.raw.alone.perSec)} crypto.sign/s, ${f(c.raw.alone.cpuMsPerSign, 3)} ms CPU each`,
+    `raw RSA-2048, ${c.raw.all.threads} threads    ${f(c.raw.all.perSec)} crypto.sign/s = ${f(c.raw.all.perSecPerThread)} per core, ${f(c.raw.all.cpuMsPerSign, 3)} ms CPU each (${workers} worker thread(s) for signHash)`,
+    ...row('csc signHash ×1          ', c.batch1, ''),
+    ...row('csc signHash ×50         ', c.batch50, ' (target ≥ 80 %)'),
+  ];
+}
+
 if (opts['child-library']) await libraryChild();
+else if (opts['child-raw']) await rawChild();
 else await main();

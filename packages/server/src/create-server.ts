@@ -28,6 +28,7 @@ import { registerTwoStepRoutes, type TwoStepOptions } from './routes/two-step.js
 import { registerOpsListenerRoutes, registerOpsRoutes } from './routes/ops.js';
 import { registerPage } from './routes/page.js';
 import { collectOpenApi } from './routes/openapi.js';
+import { registerCscRoutes, type CscRouteOptions } from './csc/routes.js';
 import { CpuPool } from './pool/cpu-pool.js';
 import { sharedBodyParser } from './shared-body.js';
 import { SharedBuffers } from './shared-buffers.js';
@@ -39,6 +40,8 @@ export interface CreateServerOptions {
   logLevel?: string;
   /** Two-step signing (/v1/sign/prepare, /v1/sign/complete): session lifetime (default 10 min) and clock. */
   twoStep?: TwoStepOptions;
+  /** The CSC API (/csc/v2/): clock (tests). */
+  csc?: CscRouteOptions;
 }
 
 export interface KysoServer {
@@ -292,6 +295,16 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   registerAuditRoutes(app, ctx);
   registerCertifiedCopyRoutes(app, ctx);
   registerVgcaRoutes(app, ctx);
+  try {
+    await registerCscRoutes(app, ctx, options.csc);
+  } catch (e) {
+    // A CSC PIN or TOTP secret that cannot be read stops the start: nothing opened stays open.
+    await pool.close().catch(() => undefined);
+    await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
+    await sequences.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
   registerPage(app);
 
   // The operations listener: a separate fastify instance, so nothing of the API (routes, keys, body parsers) is reachable on its address.

@@ -15,3 +15,4 @@ export type { ServerStore, ApiKeyRecord } from './store/server-store.js';
 export { HttpError, toErrorResponse } from './errors.js';
 export type { ErrorBody } from './errors.js';
 export type { TwoStepOptions } from './routes/two-step.js';
+export type { CscRouteOptions } from './csc/routes.js';

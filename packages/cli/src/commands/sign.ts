@@ -3,8 +3,10 @@ import { isKysoError, parseLockSpec, signPdfFile, type DigestAlgorithm, type Fie
 import { CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { loadSigner, type SignerOptions } from '../options/signer-options.js';
+import { folderJobs, isFolder, openCscSigner, signFolder, wantsCsc, type CscOptions } from '../options/csc-options.js';
+import { pdfPasswordFrom } from '../secrets.js';
 
-interface SignOptions extends SignerOptions {
+interface SignOptions extends SignerOptions, CscOptions {
   output: string;
   reason?: string;
   location?: string;
@@ -18,13 +20,14 @@ interface SignOptions extends SignerOptions {
   certify?: string;
   lock?: string;
   lockPermissions?: string;
+  pdfPasswordEnv?: string;
 }
 
 export function registerSign(program: Command): void {
   program
     .command('sign')
     .description('Ký một tệp PDF (PAdES) / sign a PDF (PAdES)')
-    .argument('<input>', 'PDF to sign')
+    .argument('<input>', 'PDF to sign, or a folder: every PDF in it, into the -o folder')
     .requiredOption('-o, --output <file>', 'signed PDF to write')
     .option('--p12 <file>', 'PKCS#12 (.p12/.pfx) holding the key and certificate')
     .option('--password <password>', 'PKCS#12 password (prefer --password-env)')
@@ -45,17 +48,28 @@ export function registerSign(program: Command): void {
     .option('--certify <p>', 'certification signature (DocMDP), the first signature only: 1 no changes, 2 form filling and signing, 3 also annotations')
     .option('--lock <fields>', 'lock form fields after this signature (FieldMDP): all | include:<a>,<b> | exclude:<a>,<b>')
     .option('--lock-permissions <p>', 'with --lock (PDF 2.0): what may change after this signature, 1 nothing but DSS and document timestamps, 2 or 3 as --certify')
+    .option('--csc <url>', 'sign with a remote key over the CSC API v2: the base URL (e.g. https://host/csc/v2); with --credential and --csc-token-env')
+    .option('--credential <id>', 'the CSC credential (with --csc): its id, or subject:<text> for the one whose certificate subject contains the text')
+    .option('--csc-token-env <var>', 'environment variable holding the CSC access token (with --csc)')
+    .option('--csc-pin-env <var>', 'environment variable holding the credential PIN, if the service asks for one (with --csc)')
+    .option('--csc-otp-env <var>', 'environment variable holding the one-time password, if the service asks for one (with --csc)')
     .option('--pkcs11-module <path>', 'sign with a PKCS#11 token / HSM: its library; --key is then the key label or hex id (label:, id:, subject: prefixes allowed)')
     .option('--token <label>', 'PKCS#11 token label (with --pkcs11-module)')
     .option('--token-serial <serial>', 'PKCS#11 token serial number (instead of --token)')
     .option('--pin-env <var>', 'environment variable holding the token PIN (with --pkcs11-module)')
     .option('--pin-file <file>', 'file whose first line is the token PIN (with --pkcs11-module)')
+    .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)")
     .action(async (input: string, opts: SignOptions) => {
       const level = parseLevel(opts.level);
       const ltv = ltvOptions(opts, level);
       const mdp = mdpOptions(opts);
-      const signer = await loadSigner(opts);
-      const result = await signPdfFile(input, opts.output, {
+      const password = pdfPasswordFrom(opts.pdfPasswordEnv);
+      // <input> may be a folder: every PDF in it is signed into the -o folder (with --csc under one authorization).
+      const folder = await isFolder(input);
+      if (folder && opts.pkcs11Module !== undefined) throw new CliError('signing a folder takes --csc, --p12 or --key (a PKCS#11 session here serves one signature)', 64);
+      const signer = wantsCsc(opts) ? await openCscSigner(opts) : await loadSigner(opts);
+      const signOne = (from: string, to: string) =>
+        signPdfFile(from, to, {
         signer,
         level,
         ...ltv,
@@ -65,8 +79,11 @@ export function registerSign(program: Command): void {
         ...(opts.contact ? { contactInfo: opts.contact } : {}),
         ...(opts.field ? { fieldName: opts.field } : {}),
         ...(opts.resultCode ? { resultCode: opts.resultCode } : {}),
+        ...password,
         ...mdp,
-      });
+        });
+      if (folder) return signFolder(signer, await folderJobs(input, opts.output), async (job) => (await signOne(job.input, job.output)).fieldName);
+      const result = await signOne(input, opts.output);
       process.stdout.write(`Đã ký / signed: ${opts.output} (field ${result.fieldName})\n`);
     });
 }

@@ -5,9 +5,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { SoftwareSigner, type Signer, type SoftwareSignerThreadData } from '@kyso/core';
+import { SoftwareSigner, type DigestAlgorithm, type SignatureAlgorithm, type Signer, type SoftwareSignerThreadData } from '@kyso/core';
 import { PortSigner, type SignerDescription } from './signer-port.js';
-import { errorToData, runSign, runVerify, TrustStores, type SignTaskOptions, type TaskDigests, type TaskError, type VerifyTaskOptions } from './tasks.js';
+import { errorToData, runCheck, runSign, runVerify, TrustStores, type SignTaskOptions, type TaskDigests, type TaskError, type VerifyTaskOptions } from './tasks.js';
 
 export interface PoolWorkerData {
   extraRoots: (string | Uint8Array)[];
@@ -17,7 +17,11 @@ export interface PoolWorkerData {
 
 export type PoolTask =
   | { kind: 'sign'; pdf: Uint8Array; signerId: number; options: SignTaskOptions; signer: { remote: SignerDescription; port: MessagePort } | { inThread: true } }
-  | { kind: 'verify'; pdf: Uint8Array; options: VerifyTaskOptions };
+  | { kind: 'verify'; pdf: Uint8Array; options: VerifyTaskOptions }
+  /** Opens the document as signing will (before a result code is reserved for it). */
+  | { kind: 'check'; pdf: Uint8Array; pdfPassword?: string }
+  /** Hashes signed with a software key of this thread (CSC signatures/signHash): one private-key operation each. */
+  | { kind: 'signDigests'; signerId: number; hashes: Uint8Array[]; digest: DigestAlgorithm; scheme: SignatureAlgorithm };
 
 export type PoolAnswer<T> = { ok: true; value: T } | { ok: false; error: TaskError; digests: TaskDigests };
 
@@ -28,6 +32,30 @@ const signers = new Map<number, Signer>();
 
 export default async function handle(task: PoolTask): Promise<unknown> {
   const digests: TaskDigests = {};
+  if (task.kind === 'signDigests') {
+    try {
+      let signer = signers.get(task.signerId);
+      if (!signer) {
+        const d = data?.software[task.signerId];
+        if (!d) throw new Error(`signer ${task.signerId} is not in this thread`);
+        signer = SoftwareSigner.fromThreadData(d);
+        signers.set(task.signerId, signer);
+      }
+      const values: Uint8Array[] = [];
+      for (const h of task.hashes) values.push(await signer.signDigest!(h, task.digest, task.scheme));
+      return { ok: true, value: values };
+    } catch (e) {
+      return { ok: false, error: errorToData(e), digests };
+    }
+  }
+  if (task.kind === 'check') {
+    try {
+      runCheck(task.pdf, task.pdfPassword);
+      return { ok: true, value: null };
+    } catch (e) {
+      return { ok: false, error: errorToData(e), digests };
+    }
+  }
   if (task.kind === 'sign') {
     const how = task.signer;
     let signer = signers.get(task.signerId);

@@ -24,6 +24,8 @@ export interface ServerStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Appends one record, chained to the last one, atomically. */
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Several records appended in order, in one commit where the store can (else one appendAudit each). */
+  appendAuditMany?(entries: AuditEntry[]): Promise<AuditRecord[]>;
   /** Records with seq > `after`, ascending, at most `limit`. */
   listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
   putApiKey(key: ApiKeyRecord): Promise<void>;

@@ -13,8 +13,8 @@ import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../a
 export interface AuditThreadData {
   file: string;
 }
-export type AuditThreadRequest = { id: number; entry: AuditEntry } | { close: true };
-export type AuditThreadReply = { id: number; record: AuditRecord } | { id: number; error: string } | { closed: true };
+export type AuditThreadRequest = { id: number; entry: AuditEntry } | { id: number; entries: AuditEntry[] } | { close: true };
+export type AuditThreadReply = { id: number; record: AuditRecord } | { id: number; records: AuditRecord[] } | { id: number; error: string } | { closed: true };
 
 const port = parentPort!;
 const db = new Database((workerData as AuditThreadData).file, { timeout: 15_000 });
@@ -38,7 +38,7 @@ const append = db.transaction((entries: AuditEntry[]): AuditRecord[] => {
   return out;
 });
 
-let queue: { id: number; entry: AuditEntry }[] = [];
+let queue: ({ id: number; entry: AuditEntry } | { id: number; entries: AuditEntry[] })[] = [];
 let closing = false;
 
 function flush(): void {
@@ -47,8 +47,15 @@ function flush(): void {
   if (batch.length > 0) {
     try {
       // IMMEDIATE: another process on the same file waits instead of forking the chain.
-      const records = append.immediate(batch.map((b) => b.entry));
-      batch.forEach((b, i) => port.postMessage({ id: b.id, record: records[i]! } satisfies AuditThreadReply));
+      const records = append.immediate(batch.flatMap((b) => ('entry' in b ? [b.entry] : b.entries)));
+      let at = 0;
+      for (const b of batch) {
+        if ('entry' in b) port.postMessage({ id: b.id, record: records[at++]! } satisfies AuditThreadReply);
+        else {
+          port.postMessage({ id: b.id, records: records.slice(at, at + b.entries.length) } satisfies AuditThreadReply);
+          at += b.entries.length;
+        }
+      }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       for (const b of batch) port.postMessage({ id: b.id, error: message } satisfies AuditThreadReply);

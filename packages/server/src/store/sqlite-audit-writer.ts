@@ -6,7 +6,7 @@ import type { AuditThreadData, AuditThreadReply, AuditThreadRequest } from './sq
 /** The main thread's side of the SQLite audit writer thread (see sqlite-audit-thread.ts). */
 export class SqliteAuditWriter {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (r: AuditRecord) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: AuditRecord | AuditRecord[]) => void; reject: (e: Error) => void }>();
   #next = 0;
   #failed: Error | undefined;
   #closed: Promise<void> | undefined;
@@ -19,7 +19,7 @@ export class SqliteAuditWriter {
       if (!p) return;
       this.#pending.delete(m.id);
       if ('error' in m) p.reject(new Error(`audit log write failed: ${m.error}`));
-      else p.resolve(m.record);
+      else p.resolve('records' in m ? m.records : m.record);
     });
     const fail = (e: Error) => {
       this.#failed = e;
@@ -33,6 +33,15 @@ export class SqliteAuditWriter {
   }
 
   append(entry: AuditEntry): Promise<AuditRecord> {
+    return this.#send({ entry }) as Promise<AuditRecord>;
+  }
+
+  /** Several records in one message and one transaction, in order (one per hash of a CSC signHash call). */
+  appendMany(entries: AuditEntry[]): Promise<AuditRecord[]> {
+    return this.#send({ entries }) as Promise<AuditRecord[]>;
+  }
+
+  #send(what: { entry: AuditEntry } | { entries: AuditEntry[] }): Promise<AuditRecord | AuditRecord[]> {
     if (this.#failed) return Promise.reject(this.#failed);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
@@ -44,7 +53,7 @@ export class SqliteAuditWriter {
         },
         reject,
       });
-      this.#worker.postMessage({ id, entry } satisfies AuditThreadRequest);
+      this.#worker.postMessage({ id, ...what } satisfies AuditThreadRequest);
     });
   }
 

@@ -88,6 +88,11 @@ export class SqliteServerStore implements ServerStore {
     return this.#writer.append(e);
   }
 
+  appendAuditMany(entries: AuditEntry[]): Promise<AuditRecord[]> {
+    this.#writer ??= new SqliteAuditWriter(this.#file);
+    return this.#writer.appendMany(entries);
+  }
+
   async listAudit(o: { after?: number; limit: number }): Promise<AuditRecord[]> {
     const rows = this.#db.prepare('SELECT * FROM kyso_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(o.after ?? 0, o.limit) as AuditRow[];
     return rows.map(rowToRecord);
