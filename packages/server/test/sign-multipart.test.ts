@@ -339,6 +339,26 @@ describe('allocateResultCode', () => {
     await expectNoBlockHeld();
   });
 
+  it('a document the signer would refuse (not a PDF, cut short) reserves no result code: checked on a worker first', async () => {
+    const owner = freshOwner();
+    const whole = samplePdf();
+    const cases: [string, Buffer, string][] = [
+      ['not a PDF', Buffer.from('Kính gửi: UBND tỉnh.'), 'PDF_NOT_PDF'],
+      ['cut short', whole.subarray(0, Math.floor(whole.length / 2)), 'PDF_TRUNCATED'],
+    ];
+    for (const [what, body, code] of cases) {
+      const r = await post(t, body, { ...bearer(t.keys.binh), 'content-type': 'application/pdf', 'idempotency-key': `bad-${what}` }, `allocateResultCode=true&owner=${owner}&resultType=G15.000031&resultSuffix=9%2FQD`);
+      expect(r.status, what).toBe(422);
+      expect(JSON.parse(r.body.toString()).code, what).toBe(code);
+    }
+    expect(await resultCodesOf(t, owner)).toBe(0);
+    // The same request with a good document then gets the code the bad ones did not use up.
+    const ok = await post(t, whole, { ...bearer(t.keys.binh), 'content-type': 'application/pdf', 'idempotency-key': 'good-after-bad' }, `allocateResultCode=true&owner=${owner}&resultType=G15.000031&resultSuffix=9%2FQD`);
+    expect(ok.status, ok.body.toString()).toBe(200);
+    expect(await ledgerState(t, `${owner}.KQ.G15.000031.9/QD`)).toBe('confirmed');
+    expect(await resultCodesOf(t, owner)).toBe(1);
+  });
+
   it('works from the query on a raw body, with the type\'s default suffix (the date for G15.000021)', async () => {
     const owner = freshOwner();
     const r = await post(t, samplePdf(), { ...bearer(t.keys.binh), 'content-type': 'application/pdf', 'idempotency-key': 'raw-1' }, `allocateResultCode=true&owner=${owner}&resultType=G15.000021`);

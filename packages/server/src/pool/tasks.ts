@@ -1,4 +1,4 @@
-import { isKysoError, KysoError, renderReport, signPdfDetailed, TrustStore, tsaTimestamper, verifyPdf, type KysoErrorCode, type SignPdfOptions, type Signer, type VerifyPdfOptions } from '@kyso/core';
+import { isKysoError, KysoError, PdfReader, renderReport, signPdfDetailed, TrustStore, tsaTimestamper, verifyPdf, type KysoErrorCode, type SignPdfOptions, type Signer, type VerifyPdfOptions } from '@kyso/core';
 import { sha256Hex } from '../sha256.js';
 
 /**
@@ -74,6 +74,16 @@ export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTask
   // A copy, not a view: cloning a view for the main thread would clone the whole buffer under it.
   const output = appendedOnly && out.length >= pdf.length && Buffer.compare(out.subarray(0, pdf.length), pdf) === 0 ? { appended: new Uint8Array(out.subarray(pdf.length)) } : { whole: out };
   return { output, fieldName: result.fieldName, inputSha256, outputSha256 };
+}
+
+/**
+ * Opens the document as signing will and reads its page tree, so a file the
+ * worker would refuse is refused before anything is reserved for it (a
+ * voided result code is never issued again). A thread's work: the parse of
+ * a large file must not hold the event loop.
+ */
+export function runCheck(pdf: Uint8Array, pdfPassword?: string): void {
+  PdfReader.open(pdf, pdfPassword !== undefined ? { password: pdfPassword } : {}).pageRefs();
 }
 
 /** The signed PDF as the pieces to send: the input and what was appended, or the whole output. */

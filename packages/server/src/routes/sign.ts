@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signedParts } from '../pool/tasks.js';
 import { countSignature } from '../metrics.js';
-import { isKysoError, KysoError, parseLockSpec, parseResultCode, PdfReader, type FieldLockOptions, type MdpPermission, type PadesLevel, withReservedCodes } from '@kyso/core';
+import { isKysoError, KysoError, parseLockSpec, parseResultCode, type FieldLockOptions, type MdpPermission, type PadesLevel, withReservedCodes } from '@kyso/core';
 import type { ServerContext } from '../context.js';
 import { sha256Hex } from '../sha256.js';
 import { errors, HttpError } from '../errors.js';
@@ -357,7 +357,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
     if (allocation) {
       // A voided result code is never issued again (the code is its parts), so a document the worker would refuse is refused before it costs the owner one.
       const { pdfPassword } = pdfPasswordOf(req.headers);
-      PdfReader.open(pdf, pdfPassword !== undefined ? { password: pdfPassword } : {}).pageRefs();
+      await ctx.pool.check(pdf, pdfPassword);
       const lifecycle = {
         actor,
         what: 'sign',
