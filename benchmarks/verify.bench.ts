@@ -22,7 +22,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ModificationAnalyzer, PdfReader, signPdf, SoftwareSigner, TrustStore, verifyPdf } from '@kyso/core';
+import { signPdf, SoftwareSigner, TrustStore, verifyPdf } from '@kyso/core';
+import { ModificationAnalyzer } from '@kyso/core/diff';
+import { PdfReader } from '@kyso/core/pdf';
 import { ensureFixture, ensureIdentity, parseSize, sizeLabel, type FixtureKind } from './fixtures.js';
 
 /** The ceiling of verify / one hash pass for n signatures. */

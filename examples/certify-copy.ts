@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CodeAllocator, SoftwareSigner, SqliteSequenceStore, TrustStore, certifyCopy, verifyPdf } from '@kyso/core';
+import { CodeAllocator, SoftwareSigner, TrustStore, certifyCopy, verifyPdf } from '@kyso/core';
+import { SqliteSequenceStore } from '@kyso/core/codes';
 import { loadOrCreateTestPki } from '@kyso/core/testing';
 // Stand-ins for the officer's scanned signature and the agency's seal (transparent PNGs).
 import { sealPng, signaturePng } from '../packages/core/test/appearance/images.js';

@@ -11,14 +11,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CodeAllocator,
-  formatResultCodeDisplay,
-  openSequenceStore,
-  parseCaseCode,
-  parseResultCodeDisplay,
-  isKysoError,
-} from '@kyso/core';
+import { CodeAllocator, openSequenceStore, parseCaseCode, isKysoError } from '@kyso/core';
+import { formatResultCodeDisplay, parseResultCodeDisplay } from '@kyso/core/codes';
 
 const dataDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'kyso-codes-example-'));
 const store = await openSequenceStore({ dataDir, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) });

@@ -10,7 +10,8 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { IncrementalWriter, PdfDict, PdfName, PdfReader, signPdf, SoftwareSigner, TrustStore, verifyPdf, type VerificationReport } from '@kyso/core';
+import { signPdf, SoftwareSigner, TrustStore, verifyPdf, type VerificationReport } from '@kyso/core';
+import { IncrementalWriter, PdfDict, PdfName, PdfReader } from '@kyso/core/pdf';
 import { loadOrCreateTestPki } from '@kyso/core/testing';
 
 const pki = await loadOrCreateTestPki(join(tmpdir(), 'kyso-example-pki'));

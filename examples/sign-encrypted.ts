@@ -15,7 +15,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PdfReader, SoftwareSigner, TrustStore, isKysoError, signPdf, verifyPdf } from '@kyso/core';
+import { SoftwareSigner, TrustStore, isKysoError, signPdf, verifyPdf } from '@kyso/core';
+import { PdfReader } from '@kyso/core/pdf';
 import { loadOrCreateTestPki } from '@kyso/core/testing';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

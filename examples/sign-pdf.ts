@@ -8,7 +8,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PdfReader, SoftwareSigner, signPdf } from '@kyso/core';
+import { SoftwareSigner, signPdf } from '@kyso/core';
+import { PdfReader } from '@kyso/core/pdf';
 import { loadOrCreateTestPki, writeTestPki } from '@kyso/core/testing';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

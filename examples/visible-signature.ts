@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PdfReader, SoftwareSigner, signPdf, stampCertificationStatementDetailed } from '@kyso/core';
+import { SoftwareSigner, signPdf, stampCertificationStatementDetailed } from '@kyso/core';
+import { PdfReader } from '@kyso/core/pdf';
 import { loadOrCreateTestPki, writeTestPki } from '@kyso/core/testing';
 // Stand-ins for the officer's scanned signature and the agency's seal (transparent PNGs).
 import { sealPng, signaturePng } from '../packages/core/test/appearance/images.js';

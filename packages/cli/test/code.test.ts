@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { formatYYMMDD, vietnamDate } from '@kyso/core';
+import { formatYYMMDD, vietnamDate } from '@kyso/core/codes';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '../../core/test/codes/pg.js';
 
 // Runs the built CLI (pnpm --filter @kyso/core build && pnpm --filter @kyso/cli build).

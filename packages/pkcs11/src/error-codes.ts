@@ -3,7 +3,7 @@
  * declaration merging: core itself knows nothing of PKCS#11, and a program
  * that imports this package can test `e.code === 'PKCS11_PIN_LOCKED'`.
  */
-import type {} from '@kyso/core';
+
 
 declare module '@kyso/core' {
   interface KysoErrorCodeRegistry {

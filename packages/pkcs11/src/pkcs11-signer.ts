@@ -4,16 +4,9 @@
  * any number of documents concurrently over a pool of sessions, close it.
  */
 import { X509Certificate, constants, randomBytes, verify as cryptoVerify } from 'node:crypto';
-import {
-  KysoError,
-  maxEcdsaSignatureSize,
-  orderChain,
-  readCertificates,
-  type DigestAlgorithm,
-  type PemInput,
-  type SignatureAlgorithm,
-  type Signer,
-} from '@kyso/core';
+import { KysoError, type DigestAlgorithm, type PemInput, type SignatureAlgorithm, type Signer } from '@kyso/core';
+import { maxEcdsaSignatureSize } from '@kyso/core/cms';
+import { orderChain, readCertificates } from '@kyso/core/sign';
 import { ecdsaRawToDer } from './ecdsa.js';
 import { SESSION_LOST, ckrOf, mapPkcs11Error, type ErrorContext } from './errors.js';
 import { digestFacts, planDigestSignature, planSignature, type Pkcs11Scheme, type SignPlan } from './mechanisms.js';

@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { IncrementalWriter, PdfDict, PdfReader, PdfRef, PdfStream, SoftwareSigner, signPdf } from '@kyso/core';
+import { SoftwareSigner, signPdf } from '@kyso/core';
+import { IncrementalWriter, PdfDict, PdfReader, PdfRef, PdfStream } from '@kyso/core/pdf';
 import { samplePdf, startTwoAgencies, tempDir, type TwoAgencies } from './helpers.js';
 
 const ARTEFACTS = resolve(__dirname, '../test-results');

@@ -5,7 +5,8 @@
  */
 import { sign as cryptoSign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfReader, PdfString, TrustStore, verifyPdf, type PdfObject } from '@kyso/core';
+import { TrustStore, verifyPdf } from '@kyso/core';
+import { PdfDict, PdfReader, PdfString, type PdfObject } from '@kyso/core/pdf';
 import { generateApiKey, hashApiKey } from '@kyso/server';
 import { makeJpeg } from '../../core/test/workflow/jpeg.js';
 import { bearer, samplePdf, startTwoAgencies, type TwoAgencies } from './helpers.js';

@@ -1,18 +1,6 @@
 import type { Command } from 'commander';
-import {
-  CodeAllocator,
-  defaultCatalog,
-  formatResultCodeDisplay,
-  isKysoError,
-  openSequenceStore,
-  parseAgencyCode,
-  parseCaseCode,
-  parseCertBook,
-  parseCertNumberLine,
-  parseOwnerId,
-  parseResultCodeDisplay,
-  type SequenceStore,
-} from '@kyso/core';
+import { CodeAllocator, isKysoError, openSequenceStore, parseCaseCode, type SequenceStore } from '@kyso/core';
+import { defaultCatalog, formatResultCodeDisplay, parseAgencyCode, parseCertBook, parseCertNumberLine, parseOwnerId, parseResultCodeDisplay } from '@kyso/core/codes';
 import { CliError } from '../cli-error.js';
 
 interface StoreOptions {

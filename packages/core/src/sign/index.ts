@@ -17,3 +17,7 @@ export type { FieldLockOptions, LockAction } from './field-lock.js';
 export { CscSigner } from './csc/csc-signer.js';
 export type { CscSignerOptions, CscCredentialInfo } from './csc/csc-signer.js';
 export type { CscAuthOptions, CscClientCredentials } from './csc/csc-client.js';
+export { SoftwareSigner, orderChain } from './software-signer.js';
+export type { SoftwareSignerOptions, SoftwareSignerPem, SoftwareSignerThreadData, PemInput } from './software-signer.js';
+export { readPkcs12, readCertificates, readPrivateKey } from './key-files.js';
+export type { KeyMaterial } from './key-files.js';

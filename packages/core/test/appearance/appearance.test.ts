@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { IncrementalWriter, KysoError, PdfDict, PdfReader, PdfStream, buildAppearance, formatIsoVietnam, formatVietnamTime, renderAppearance, type AppearanceInput, type AppearanceLayout, type Rect } from '../../src/index.js';
+import { KysoError } from '../../src/index.js';
+import { buildAppearance, formatIsoVietnam, formatVietnamTime, renderAppearance, type AppearanceInput, type AppearanceLayout, type Rect } from '../../src/appearance/index.js';
+import { IncrementalWriter, PdfDict, PdfReader, PdfStream } from '../../src/pdf/index.js';
 import { makeSamplePdf } from '../../../../examples/make-sample-pdf.js';
 import { qpdfCheck } from '../helpers/external-tools.js';
 import { makePdfLibPdf, tempDir } from '../helpers/fixtures.js';

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
-import { KysoError, PdfDict, PdfReader, stampCertificationStatementDetailed } from '../../src/index.js';
+import { KysoError, stampCertificationStatementDetailed } from '../../src/index.js';
+import { PdfDict, PdfReader } from '../../src/pdf/index.js';
 import { makeSamplePdf } from '../../../../examples/make-sample-pdf.js';
 import { qpdfCheck } from '../helpers/external-tools.js';
 import { tempDir } from '../helpers/fixtures.js';

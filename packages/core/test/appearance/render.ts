@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IncrementalWriter, PdfDict, PdfName, type PdfReader, type PdfRef } from '../../src/index.js';
+import { IncrementalWriter, PdfDict, PdfName, type PdfReader, type PdfRef } from '../../src/pdf/index.js';
 import type { BuiltAppearance, Rect } from '../../src/appearance/index.js';
 import { decodePng } from './images.js';
 

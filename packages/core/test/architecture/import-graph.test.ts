@@ -43,6 +43,12 @@ describe('import graph (docs/architecture.md)', () => {
     expect(unplaced).toEqual([]);
   });
 
+  it('lists as entry points exactly the subpaths of @kyso/core\'s exports map', () => {
+    const exportsMap = (JSON.parse(readFileSync(`${ROOT}packages/core/package.json`, 'utf8')) as { exports: Record<string, unknown> }).exports;
+    const subpaths = Object.keys(exportsMap).filter((k) => k !== './package.json').map((k) => (k === '.' ? '@kyso/core' : `@kyso/core/${k.slice(2)}`));
+    expect([...arch.entryPoints].sort()).toEqual(subpaths.sort());
+  });
+
   it('has no import circle (static, dynamic and type-only imports)', () => {
     const found = circles(arrows).map((c) => c.join(' → '));
     report('import circles', found);

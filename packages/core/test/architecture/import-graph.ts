@@ -11,7 +11,10 @@
  *   strictly lower one; parts on one layer are peers and import nothing of
  *   each other. Arrows inside a part are free (but circles are not).
  * - Walls: a part may not import the parts or libraries its row names, even
- *   where the layer order alone would allow it.
+ *   where the layer order alone would allow it. An import through one of the
+ *   package entry points that docs/architecture.md lists ("Entry points":
+ *   `@kyso/core/pdf`…, the subpaths of the exports map) is public API and
+ *   passes the walls; any other way into a walled part does not.
  * - Inside a package: where docs/architecture.md gives a folder its own layer
  *   table ("Inside `packages/server/src/`"), every file under it belongs to one
  *   of those inner parts, and an arrow between two of them runs downwards by
@@ -62,6 +65,8 @@ export interface Architecture {
   scanned: string[];
   /** Folders with a layer order of their own. */
   inner: InnerLayers[];
+  /** Package specifiers that are public entry points (exports map subpaths). */
+  entryPoints: string[];
 }
 
 export interface Violation {
@@ -228,7 +233,7 @@ export function layerViolations(arrows: readonly Arrow[], arch: Architecture): V
       out.push({ arrow: a, message: `${arrow} (layer ${from.level} ${label(from.part)} below ${to.level} ${label(to.part)})` });
     } else if (to.level === from.level) {
       out.push({ arrow: a, message: `${arrow} (layer ${from.level} ${label(from.part)} beside ${label(to.part)}: peers import nothing of each other)` });
-    } else if (forbidden.includes(to.part)) {
+    } else if (forbidden.includes(to.part) && !arch.entryPoints.includes(a.specifier)) {
       out.push({ arrow: a, message: `${arrow} (layer ${from.level} ${label(from.part)} above ${to.level} ${label(to.part)}, but a wall stands between them)` });
     }
   }
@@ -364,14 +369,19 @@ export function readArchitecture(markdown: string): Architecture {
   });
   const walls: Wall[] = tableAfter(markdown, 'Walls').flatMap((c) => codeSpans(c[0] ?? '').map((part) => ({ part, forbidden: codeSpans(c[1] ?? '') })));
   const lines = markdown.split('\n');
-  const at = lines.findIndex((l) => /^#{1,6}\s+Scanned/.test(l));
-  if (at < 0) throw new Error('docs/architecture.md has no heading "Scanned"');
-  const scanned: string[] = [];
-  for (const l of lines.slice(at + 1)) {
-    if (/^#{1,6}\s/.test(l)) break;
-    const item = /^\s*[-*]\s+`([^`]+)`/.exec(l);
-    if (item) scanned.push(item[1]!);
-  }
+  const listAfter = (heading: string): string[] => {
+    const at = lines.findIndex((l) => new RegExp(`^#{1,6}\\s+${heading}`).test(l));
+    if (at < 0) throw new Error(`docs/architecture.md has no heading "${heading}"`);
+    const items: string[] = [];
+    for (const l of lines.slice(at + 1)) {
+      if (/^#{1,6}\s/.test(l)) break;
+      const item = /^\s*[-*]\s+`([^`]+)`/.exec(l);
+      if (item) items.push(item[1]!);
+    }
+    return items;
+  };
+  const scanned = listAfter('Scanned');
+  const entryPoints = listAfter('Entry points');
   const inner: InnerLayers[] = [];
   for (const l of lines) {
     const m = /^#{1,6}\s+Inside\s+`([^`]+\/)`/.exec(l);
@@ -388,5 +398,5 @@ export function readArchitecture(markdown: string): Architecture {
       }),
     });
   }
-  return { layers, walls, scanned, inner };
+  return { layers, walls, scanned, inner, entryPoints };
 }

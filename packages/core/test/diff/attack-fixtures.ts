@@ -22,31 +22,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFRef as LibRef, PDFString as LibString, StandardFonts, rgb, type PDFContext } from 'pdf-lib';
 import { expect } from 'vitest';
-import {
-  byteRangePlaceholder,
-  ByteWriter,
-  formatByteRange,
-  formFields,
-  IncrementalWriter,
-  pdfDate,
-  PdfDict,
-  PdfName,
-  PdfRaw,
-  PdfReader,
-  PdfRef,
-  PdfStream,
-  PdfString,
-  rangeAround,
-  signDetached,
-  signPdf,
-  SoftwareSigner,
-  TrustStore,
-  verifyPdf,
-  type Modification,
-  type PdfObject,
-  type SignPdfOptions,
-  type VerificationReport,
-} from '../../src/index.js';
+import { signPdf, SoftwareSigner, TrustStore, verifyPdf, type Modification, type SignPdfOptions, type VerificationReport } from '../../src/index.js';
+import { signDetached } from '../../src/cms/index.js';
+import { byteRangePlaceholder, ByteWriter, formatByteRange, formFields, IncrementalWriter, PdfDict, PdfName, PdfRaw, PdfReader, PdfRef, PdfStream, PdfString, rangeAround, type PdfObject } from '../../src/pdf/index.js';
+import { pdfDate } from '../../src/sign/index.js';
 import type { TestPki } from '../../src/testing/index.js';
 import { pdfsig, qpdfCheck } from '../helpers/external-tools.js';
 import { tempDir, testPki } from '../helpers/fixtures.js';

@@ -7,7 +7,8 @@
  */
 import { PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfName, PdfRef, PdfString, signPdf, type PdfObject, type VerificationReport } from '../../src/index.js';
+import { signPdf, type VerificationReport } from '../../src/index.js';
+import { PdfDict, PdfName, PdfRef, PdfString, type PdfObject } from '../../src/pdf/index.js';
 import { nssDbForTestPki, testPki } from '../helpers/fixtures.js';
 import {
   describeMods,

@@ -7,27 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CodeAllocator,
-  extendPdf,
-  IncrementalWriter,
-  PdfDict,
-  PdfName,
-  PdfReader,
-  PdfRef,
-  PdfStream,
-  PdfString,
-  signPdf,
-  SoftwareSigner,
-  SqliteSequenceStore,
-  TrustStore,
-  tsaTimestamper,
-  verifyPdf,
-  certifyCopy,
-  type PdfObject,
-  type Signer,
-  type VerificationReport,
-} from '../../src/index.js';
+import { CodeAllocator, extendPdf, signPdf, SoftwareSigner, TrustStore, tsaTimestamper, verifyPdf, certifyCopy, type Signer, type VerificationReport } from '../../src/index.js';
+import { SqliteSequenceStore } from '../../src/codes/index.js';
+import { IncrementalWriter, PdfDict, PdfName, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../../src/pdf/index.js';
 import { createTestPki, issueLeaf, startTestServices, type TestServices } from '../../src/testing/index.js';
 import { sealPng, signaturePng } from '../appearance/images.js';
 import { pdfsig } from '../helpers/external-tools.js';

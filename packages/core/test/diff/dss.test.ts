@@ -9,22 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectValidationData,
-  extendPdf,
-  inspectCms,
-  PdfDict,
-  PdfName,
-  PdfStream,
-  PdfString,
-  pdfDate,
-  signPdf,
-  tsaTimestamper,
-  type PdfObject,
-  type PdfRef,
-  type ValidationData,
-  type VerificationReport,
-} from '../../src/index.js';
+import { extendPdf, signPdf, tsaTimestamper, type VerificationReport } from '../../src/index.js';
+import { inspectCms } from '../../src/cms/index.js';
+import { PdfDict, PdfName, PdfStream, PdfString, type PdfObject, type PdfRef } from '../../src/pdf/index.js';
+import { pdfDate } from '../../src/sign/index.js';
+import { collectValidationData, type ValidationData } from '../../src/time/index.js';
 import { createNssDb, createTestPki, startTestServices, type TestServices } from '../../src/testing/index.js';
 import { scanSignatures } from '../helpers/external-tools.js';
 import { tempDir } from '../helpers/fixtures.js';

@@ -4,7 +4,7 @@
  * whatever DocMDP allows; a field outside the lock is ordinary form filling.
  */
 import { describe, expect, it } from 'vitest';
-import { formFields, PdfDict, PdfName, PdfReader, PdfString } from '../../src/index.js';
+import { formFields, PdfDict, PdfName, PdfReader, PdfString } from '../../src/pdf/index.js';
 import { hasTool } from '../helpers/external-tools.js';
 import * as A from './attack-fixtures.js';
 

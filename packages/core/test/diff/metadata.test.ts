@@ -5,7 +5,8 @@
  * only while it stays metadata.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfName, PdfReader, PdfRef, PdfStream, PdfString, signPdf, type VerificationReport } from '../../src/index.js';
+import { signPdf, type VerificationReport } from '../../src/index.js';
+import { PdfDict, PdfName, PdfReader, PdfRef, PdfStream, PdfString } from '../../src/pdf/index.js';
 import { nssDbForTestPki, testPki } from '../helpers/fixtures.js';
 import {
   describeMods,

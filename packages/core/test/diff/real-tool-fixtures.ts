@@ -14,31 +14,10 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { PDFDocument, PDFName, PDFString as LibString, StandardFonts, type PDFRef as LibRef } from 'pdf-lib';
 import { expect } from 'vitest';
-import {
-  ByteWriter,
-  byteRangePlaceholder,
-  cachedTemplate,
-  formatByteRange,
-  PdfDict,
-  PdfName,
-  PdfRaw,
-  PdfReader,
-  PdfRef,
-  PdfStream,
-  PdfString,
-  pdfDate,
-  rangeAround,
-  signPdf,
-  SoftwareSigner,
-  TrustStore,
-  verifyPdf,
-  type DigestAlgorithm,
-  type Modification,
-  type PdfObject,
-  type SignPdfOptions,
-  type Signer,
-  type VerificationReport,
-} from '../../src/index.js';
+import { signPdf, SoftwareSigner, TrustStore, verifyPdf, type DigestAlgorithm, type Modification, type SignPdfOptions, type Signer, type VerificationReport } from '../../src/index.js';
+import { cachedTemplate } from '../../src/cms/index.js';
+import { ByteWriter, byteRangePlaceholder, formatByteRange, PdfDict, PdfName, PdfRaw, PdfReader, PdfRef, PdfStream, PdfString, rangeAround, type PdfObject } from '../../src/pdf/index.js';
+import { pdfDate } from '../../src/sign/index.js';
 import { issueLeaf, type TestEntity, type TestPki } from '../../src/testing/index.js';
 import { pdfsig, qpdfCheck } from '../helpers/external-tools.js';
 import { tempDir } from '../helpers/fixtures.js';

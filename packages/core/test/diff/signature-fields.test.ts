@@ -5,7 +5,8 @@
  * provincial People's Committee, with the overlays that imitate it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfName, PdfReader, PdfRef, PdfStream, signPdf, type Modification, type VerificationReport } from '../../src/index.js';
+import { signPdf, type Modification, type VerificationReport } from '../../src/index.js';
+import { PdfDict, PdfName, PdfReader, PdfRef, PdfStream } from '../../src/pdf/index.js';
 import { sealPng } from '../appearance/images.js';
 import { nssDbForTestPki, testPki } from '../helpers/fixtures.js';
 import {

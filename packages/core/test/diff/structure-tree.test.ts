@@ -7,7 +7,8 @@
  * Exactly that is allowed; every near miss of it is not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfReader, PdfRef, PdfString, type PdfObject, type VerificationReport } from '../../src/index.js';
+import { type VerificationReport } from '../../src/index.js';
+import { PdfDict, PdfReader, PdfRef, PdfString, type PdfObject } from '../../src/pdf/index.js';
 import { nssDbForTestPki, testPki } from '../helpers/fixtures.js';
 import {
   addFormStructElement,

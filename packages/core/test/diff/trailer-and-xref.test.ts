@@ -8,7 +8,7 @@
  * an /Info refresh.
  */
 import { describe, expect, it } from 'vitest';
-import { PdfReader } from '../../src/index.js';
+import { PdfReader } from '../../src/pdf/index.js';
 import { hasTool } from '../helpers/external-tools.js';
 import * as A from './attack-fixtures.js';
 

@@ -7,7 +7,7 @@ import {
   KeyUsagesExtension,
   X509CertificateGenerator,
 } from '@peculiar/x509';
-import { addDss } from '../../src/index.js';
+import { addDss } from '../../src/sign/index.js';
 import type { TestServices } from '../../src/testing/index.js';
 import { makePdfLibPdf } from './fixtures.js';
 

@@ -9,7 +9,8 @@
  * reported back as a crash with its stage.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { KysoError, PdfReader, PdfRef, PdfStream, SoftwareSigner, signPdf, type Signer } from '../../src/index.js';
+import { KysoError, SoftwareSigner, signPdf, type Signer } from '../../src/index.js';
+import { PdfReader, PdfRef, PdfStream } from '../../src/pdf/index.js';
 
 export interface FuzzRequest {
   id: number;

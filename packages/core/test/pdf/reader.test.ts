@@ -10,7 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IncrementalWriter, KysoError, PdfDict, PdfName, PdfParser, PdfReader, PdfRef, PdfStream, PdfString, signPdf, SoftwareSigner } from '../../src/index.js';
+import { KysoError, signPdf, SoftwareSigner } from '../../src/index.js';
+import { IncrementalWriter, PdfDict, PdfName, PdfParser, PdfReader, PdfRef, PdfStream, PdfString } from '../../src/pdf/index.js';
 import { qpdfCheck } from '../helpers/external-tools.js';
 import { encrypted, makeHybridPdf, makePdfLibPdf, tempDir, testPki, withObjectStreams } from '../helpers/fixtures.js';
 

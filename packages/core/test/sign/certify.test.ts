@@ -9,26 +9,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFString, type PDFRef } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addDocumentTimestamp,
-  CodeAllocator,
-  certifyCopy,
-  embedSignature,
-  extendPdf,
-  KysoError,
-  parseLockSpec,
-  PdfDict,
-  PdfReader,
-  preparePdf,
-  signPdf,
-  signPdfFile,
-  SoftwareSigner,
-  SqliteSequenceStore,
-  TrustStore,
-  tsaTimestamper,
-  verifyPdf,
-  type Signer,
-} from '../../src/index.js';
+import { addDocumentTimestamp, CodeAllocator, certifyCopy, embedSignature, extendPdf, KysoError, parseLockSpec, preparePdf, signPdf, signPdfFile, SoftwareSigner, TrustStore, tsaTimestamper, verifyPdf, type Signer } from '../../src/index.js';
+import { SqliteSequenceStore } from '../../src/codes/index.js';
+import { PdfDict, PdfReader } from '../../src/pdf/index.js';
 import { createNssDb, createTestPki, startTestServices, type TestServices } from '../../src/testing/index.js';
 import { pdfsig } from '../helpers/external-tools.js';
 import { makePdfLibPdf, tempDir } from '../helpers/fixtures.js';

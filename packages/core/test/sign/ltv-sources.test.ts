@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KysoError, SoftwareSigner, signPdf, tsaTimestamper, TrustStore, verifyPdf, type CollectValidationOptions } from '../../src/index.js';
+import { KysoError, SoftwareSigner, signPdf, tsaTimestamper, TrustStore, verifyPdf } from '../../src/index.js';
+import { type CollectValidationOptions } from '../../src/time/index.js';
 import { readDss, PdfReader } from '../../src/pdf/index.js';
 import { createTestPki, startTestServices, type TestServices } from '../../src/testing/index.js';
 import { makePdfLibPdf } from '../helpers/fixtures.js';

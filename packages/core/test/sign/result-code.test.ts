@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IncrementalWriter, KysoError, PdfDict, PdfReader, PdfRef, PdfString, SoftwareSigner, signPdf, TrustStore, verifyPdf, type Signer } from '../../src/index.js';
+import { KysoError, SoftwareSigner, signPdf, TrustStore, verifyPdf, type Signer } from '../../src/index.js';
+import { IncrementalWriter, PdfDict, PdfReader, PdfRef, PdfString } from '../../src/pdf/index.js';
 import { pdfsig } from '../helpers/external-tools.js';
 import { CORPUS_VERIFY, makePdfLibPdf, nssDbForTestPki, tempDir, testPki } from '../helpers/fixtures.js';
 
@@ -82,7 +83,7 @@ describe('result code in the signature update', () => {
     const xmpRef = reader.catalog().get('Metadata') as PdfRef;
     writer.set(xmpRef, reader.resolve(xmpRef));
     // Drop the XMP code so /Info is what the document states now.
-    const { xmpStream } = await import('../../src/index.js');
+    const { xmpStream } = await import('../../src/pdf/index.js');
     writer.set(xmpRef, xmpStream('<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'));
     const changed = Buffer.concat([signed, writer.write().appended]);
     const report = await verifyPdf(changed, { trustStore: trust });

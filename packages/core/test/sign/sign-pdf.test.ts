@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KysoError, PdfReader, SoftwareSigner, signPdf, signPdfFile, type Signer } from '../../src/index.js';
+import { KysoError, SoftwareSigner, signPdf, signPdfFile, type Signer } from '../../src/index.js';
+import { PdfReader } from '../../src/pdf/index.js';
 import { issueLeaf, type TestPki } from '../../src/testing/index.js';
 import { mutoolVerify, opensslCmsVerify, pdfsig, qpdfCheck, scanSignatures } from '../helpers/external-tools.js';
 import {

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfReader, SoftwareSigner, signPdfDetailed, TrustStore, verifyPdf, type Signer } from '../../src/index.js';
+import { SoftwareSigner, signPdfDetailed, TrustStore, verifyPdf, type Signer } from '../../src/index.js';
+import { PdfDict, PdfReader } from '../../src/pdf/index.js';
 import { sealPng, signaturePng } from '../appearance/images.js';
 import { countIn, rasterize } from '../appearance/render.js';
 import { pdfsig } from '../helpers/external-tools.js';
@@ -85,7 +86,7 @@ describe('keyword placement on a page rewritten by other tools', () => {
     const r = spawnSync(tool[0]!, [...tool.slice(1), input, rewritten], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const pdf = readFileSync(rewritten);
-    const { findKeyword } = await import('../../src/index.js');
+    const { findKeyword } = await import('../../src/appearance/index.js');
     const name = await findKeyword(pdf, 'NGUYỄN THỊ HỒNG NHUNG');
     const signed = await signPdfDetailed(pdf, {
       signer: officer,

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundledCertificates, certificatesFromPem } from '@kyso/core';
+import { bundledCertificates, certificatesFromPem } from '@kyso/core/trust';
 
 const pkgDir = fileURLToPath(new URL('../../', import.meta.url));
 const assets = (p: string): string => `${pkgDir}assets/trust/${p}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TrustStore, buildChain, bundledCertificates } from '@kyso/core';
+import { TrustStore } from '@kyso/core';
+import { buildChain, bundledCertificates } from '@kyso/core/trust';
 
 const byId = (id: string) => bundledCertificates().find((b) => b.id === id)!;
 const at = new Date('2025-06-01T00:00:00Z');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrustStore, buildChain, type ChainResult } from '@kyso/core';
+import { TrustStore } from '@kyso/core';
+import { buildChain, type ChainResult } from '@kyso/core/trust';
 import { EXT_CA, EXT_CA0, EXT_LEAF, EXT_ROOT, type Issued, TestPki } from './openssl-pki.js';
 
 const AT = new Date('2026-01-01T00:00:00Z');

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrustStore, buildChain, bundledCertificates, describeSigner, certificatesFromPem } from '@kyso/core';
+import { TrustStore, describeSigner } from '@kyso/core';
+import { buildChain, bundledCertificates, certificatesFromPem } from '@kyso/core/trust';
 
 const CORPUS = '/work/shared/corpus/real-bcy';
 

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { KysoError, TrustStore, buildChain, describeSigner, foldVietnamese, parseCertificate } from '@kyso/core';
+import { KysoError, TrustStore, describeSigner } from '@kyso/core';
+import { buildChain, foldVietnamese, parseCertificate } from '@kyso/core/trust';
 import { EXT_LEAF, EXT_ROOT, type Issued, TestPki } from './openssl-pki.js';
 
 /** Universal tags of the subject's string values, as openssl sees them. */

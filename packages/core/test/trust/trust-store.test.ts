@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KysoError, TrustStore, bundledCertificates, parseCertificate } from '@kyso/core';
+import { KysoError, TrustStore } from '@kyso/core';
+import { bundledCertificates, parseCertificate } from '@kyso/core/trust';
 
 const byId = (id: string) => bundledCertificates().find((b) => b.id === id)!;
 

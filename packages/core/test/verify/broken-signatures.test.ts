@@ -24,22 +24,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  IncrementalWriter,
-  PdfDict,
-  PdfReader,
-  PdfRef,
-  PdfString,
-  renderReport,
-  signPdf,
-  SoftwareSigner,
-  TrustStore,
-  tsaTimestamper,
-  verifyPdf,
-  type PdfObject,
-  type SignatureReport,
-  type VerificationReport,
-} from '../../src/index.js';
+import { renderReport, signPdf, SoftwareSigner, TrustStore, tsaTimestamper, verifyPdf, type SignatureReport, type VerificationReport } from '../../src/index.js';
+import { IncrementalWriter, PdfDict, PdfReader, PdfRef, PdfString, type PdfObject } from '../../src/pdf/index.js';
 import { startTestServices, type TestPki, type TestServices } from '../../src/testing/index.js';
 import { makePdfLibPdf, tempDir, testPki } from '../helpers/fixtures.js';
 

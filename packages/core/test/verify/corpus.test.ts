@@ -81,7 +81,7 @@ describe('real BCY-signed government documents, offline, default policy', () => 
     // national roots nothing is trusted.
     const { TrustStore } = await import('../../src/index.js');
     const nationalOnly = new TrustStore('national-only');
-    for (const c of (await import('../../src/index.js')).bundledCertificates().filter((b) => b.generation === 'national')) nationalOnly.addAnchors(c.pem);
+    for (const c of (await import('../../src/trust/index.js')).bundledCertificates().filter((b) => b.generation === 'national')) nationalOnly.addAnchors(c.pem);
     const r = await verifyPdf(readFileSync(join(CORPUS_BCY, 'vnlaw-47-cp.pdf')), { trustStore: nationalOnly });
     expect(r.signatures[0]!.chain.trusted).toBe(false);
     expect(r.signatures[0]!.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');

@@ -14,21 +14,8 @@ import { webcrypto } from 'node:crypto';
 import { X509CertificateGenerator } from '@peculiar/x509';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  IncrementalWriter,
-  PdfDict,
-  PdfName,
-  PdfReader,
-  PdfRef,
-  PdfStream,
-  PdfString,
-  signPdf,
-  SoftwareSigner,
-  TrustStore,
-  verifyPdf,
-  type PdfObject,
-  type VerificationReport,
-} from '../../src/index.js';
+import { signPdf, SoftwareSigner, TrustStore, verifyPdf, type VerificationReport } from '../../src/index.js';
+import { IncrementalWriter, PdfDict, PdfName, PdfReader, PdfRef, PdfStream, PdfString, type PdfObject } from '../../src/pdf/index.js';
 import type { TestPki } from '../../src/testing/index.js';
 import { testPki } from '../helpers/fixtures.js';
 

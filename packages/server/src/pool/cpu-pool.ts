@@ -1,6 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { KysoError, SoftwareSigner, type DigestAlgorithm, type SignatureAlgorithm, type Signer, type SoftwareSignerThreadData } from '@kyso/core';
+import { KysoError, SoftwareSigner, type DigestAlgorithm, type SignatureAlgorithm, type Signer } from '@kyso/core';
+import { type SoftwareSignerThreadData } from '@kyso/core/sign';
 import { builtEntry } from '../built-entry.js';
 import type { PoolStats } from '../metrics.js';
 import type { PoolAnswer, PoolTask, PoolWorkerData } from './pool-worker.js';

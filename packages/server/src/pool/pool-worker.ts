@@ -5,7 +5,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { SoftwareSigner, type DigestAlgorithm, type SignatureAlgorithm, type Signer, type SoftwareSignerThreadData } from '@kyso/core';
+import { SoftwareSigner, type DigestAlgorithm, type SignatureAlgorithm, type Signer } from '@kyso/core';
+import { type SoftwareSignerThreadData } from '@kyso/core/sign';
 import { PortSigner, type SignerDescription } from './signer-port.js';
 import { errorToData, runCheck, runSign, runVerify, TrustStores, type SignTaskOptions, type TaskDigests, type TaskError, type VerifyTaskOptions } from './tasks.js';
 

@@ -1,4 +1,5 @@
-import { isKysoError, KysoError, PdfReader, renderReport, signPdfDetailed, TrustStore, tsaTimestamper, verifyPdf, type KysoErrorCode, type SignPdfOptions, type Signer, type VerifyPdfOptions } from '@kyso/core';
+import { isKysoError, KysoError, renderReport, signPdfDetailed, TrustStore, tsaTimestamper, verifyPdf, type KysoErrorCode, type SignPdfOptions, type Signer, type VerifyPdfOptions } from '@kyso/core';
+import { PdfReader } from '@kyso/core/pdf';
 import { sha256Hex } from '../sha256.js';
 
 /**

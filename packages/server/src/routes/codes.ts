@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isKysoError, parseCaseCode, parseResultCode, type SequenceKey } from '@kyso/core';
+import { isKysoError, parseCaseCode, parseResultCode } from '@kyso/core';
+import { type SequenceKey } from '@kyso/core/codes';
 import type { ServerContext } from '../context.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses } from './schemas.js';

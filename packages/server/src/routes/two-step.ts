@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { CmsSignerTemplate, embedSignature, isKysoError, parseResultCode, preparePdf, type DigestAlgorithm, type MdpPermission, type PreparedPdf } from '@kyso/core';
+import { embedSignature, isKysoError, parseResultCode, preparePdf, type DigestAlgorithm, type MdpPermission, type PreparedPdf } from '@kyso/core';
+import { CmsSignerTemplate } from '@kyso/core/cms';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { externalSigner } from '../two-step/external-signer.js';
