@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the sources; examples' own child processes use the built packages.
     alias: [
       { find: /^@kyso\/core$/, replacement: here('./packages/core/src/index.ts') },
+      { find: /^@kyso\/core\/errors$/, replacement: here('./packages/core/src/errors.ts') },
       { find: /^@kyso\/core\/([a-z]+)$/, replacement: here('./packages/core/src/$1/index.ts') },
       { find: /^@kyso\/pkcs11$/, replacement: here('./packages/pkcs11/src/index.ts') },
       { find: /^@kyso\/server$/, replacement: here('./packages/server/src/index.ts') },

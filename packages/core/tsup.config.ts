@@ -7,7 +7,8 @@ import { defineConfig } from 'tsup';
 const SUBPATHS = ['appearance', 'cms', 'codes', 'contracts', 'diff', 'metadata', 'pdf', 'sign', 'testing', 'time', 'trust', 'verify', 'workflow'];
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', ...Object.fromEntries(SUBPATHS.map((s) => [`${s}/index`, `src/${s}/index.ts`])) },
+  // errors: KysoError alone, for a caller that must recognise kyso's errors without loading the rest.
+  entry: { index: 'src/index.ts', 'errors/index': 'src/errors.ts', ...Object.fromEntries(SUBPATHS.map((s) => [`${s}/index`, `src/${s}/index.ts`])) },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

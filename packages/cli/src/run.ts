@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { isKysoError } from '@kyso/core';
+import { isKysoError } from '@kyso/core/errors';
 import { CliError } from './cli-error.js';
 import { createProgram } from './program.js';
 

@@ -77,6 +77,14 @@ describe('kyso test-pki', () => {
     expect(tool('openssl', 'x509', '-in', join(out, 'personal.cert.pem'), '-noout', '-text').out).toContain('NIST CURVE: P-256');
   });
 
+  it('its help names every key type the kit makes (the list is written out so listing commands loads no kit)', async () => {
+    const { TEST_KEY_TYPES } = await import('@kyso/core/testing');
+    const help = kyso('test-pki', '--help');
+    expect(help.status).toBe(0);
+    const listed = /\(([a-z0-9, ]+)\) \/ loại khóa/.exec(help.stdout.replace(/\s+/g, ' '))?.[1]?.split(', ');
+    expect(listed).toEqual([...TEST_KEY_TYPES]);
+  });
+
   it('refuses bad options with usage errors', () => {
     const badKey = kyso('test-pki', '-o', join(work, 'x'), '--key', 'rsa1024');
     expect(badKey.status).toBe(64);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { CodeAllocator, isKysoError, openSequenceStore, parseCaseCode, type SequenceStore } from '@kyso/core';
-import { defaultCatalog, formatResultCodeDisplay, parseAgencyCode, parseCertBook, parseCertNumberLine, parseOwnerId, parseResultCodeDisplay } from '@kyso/core/codes';
+import { CodeAllocator, defaultCatalog, formatResultCodeDisplay, openSequenceStore, parseAgencyCode, parseCaseCode, parseCertBook, parseCertNumberLine, parseOwnerId, parseResultCodeDisplay, type SequenceStore } from '@kyso/core/codes';
+import { isKysoError } from '@kyso/core/errors';
 import { CliError } from '../cli-error.js';
 
 interface StoreOptions {

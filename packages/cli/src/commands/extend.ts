@@ -1,6 +1,6 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { extendPdf } from '@kyso/core';
+import { extendPdf } from '@kyso/core/sign';
 import { CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { pdfPasswordFrom } from '../secrets.js';

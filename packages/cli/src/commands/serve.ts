@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { applyEnv, ConfigError, createServer, loadConfigFile, openServerStore, prepareDevMode, verifyAuditChain, type ServerConfigInput } from '@kyso/server';
+import type { ServerConfigInput } from '@kyso/server';
 import { CliError } from '../cli-error.js';
 
 interface ServeOptions {
@@ -20,6 +20,8 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'YAML (.yaml, .yml) or JSON configuration (default $KYSO_CONFIG; none = development mode)')
     .option('--quiet', 'no request log on stderr')
     .action(async (opts: ServeOptions) => {
+      // The service (fastify and the rest) is loaded when it is asked for: it was most of every other command's start-up.
+      const { applyEnv, ConfigError, createServer, loadConfigFile, prepareDevMode } = await import('@kyso/server');
       const configFile = opts.config ?? process.env.KYSO_CONFIG;
       let input: ServerConfigInput;
       let newKey: string | undefined;
@@ -90,6 +92,7 @@ export function registerServe(program: Command): void {
     .option('--schema <name>', 'PostgreSQL schema', 'public')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dataDir: string; databaseUrl?: string; schema: string; json?: boolean }) => {
+      const { openServerStore, verifyAuditChain } = await import('@kyso/server');
       const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
       const store = await openServerStore({ dataDir: resolve(opts.dataDir), ...(databaseUrl ? { databaseUrl, schema: opts.schema } : {}) });
       try {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { isKysoError, parseLockSpec, signPdfFile, type DigestAlgorithm, type FieldLockOptions, type MdpPermission } from '@kyso/core';
+import { type DigestAlgorithm } from '@kyso/core/contracts';
+import { isKysoError } from '@kyso/core/errors';
+import { parseLockSpec, signPdfFile, type FieldLockOptions, type MdpPermission } from '@kyso/core/sign';
 import { CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { loadSigner, type SignerOptions } from '../options/signer-options.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listKeys, listTokens, type TokenDescription } from '@kyso/pkcs11';
+import type { TokenDescription } from '@kyso/pkcs11';
 import { tokenSelector } from '../options/token-selector.js';
 
 interface ListOptions {
@@ -23,6 +23,7 @@ export function registerToken(program: Command): void {
     .requiredOption('--module <path>', 'PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so')
     .option('--json', 'print JSON')
     .action(async (opts: ListOptions) => {
+      const { listTokens } = await import('@kyso/pkcs11');
       const tokens = await listTokens(opts.module);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ tokens }, null, 2)}\n`);
@@ -45,6 +46,7 @@ export function registerToken(program: Command): void {
     .option('--pin-file <file>', 'file whose first line is the PIN')
     .option('--json', 'print JSON')
     .action(async (opts: KeysOptions) => {
+      const { listKeys } = await import('@kyso/pkcs11');
       const result = await listKeys({
         module: opts.module,
         token: tokenSelector(opts),

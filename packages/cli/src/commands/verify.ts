@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isKysoError, renderReport, TrustStore, verifyPdf, type VerificationReport } from '@kyso/core';
+import { isKysoError } from '@kyso/core/errors';
+import { TrustStore } from '@kyso/core/trust';
+import { renderReport, verifyPdf, type VerificationReport } from '@kyso/core/verify';
 import { CliError } from '../cli-error.js';
 import { pdfPasswordFrom } from '../secrets.js';
 

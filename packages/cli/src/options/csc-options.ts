@@ -1,6 +1,7 @@
 import { readdir, stat, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { CscSigner, type Signer } from '@kyso/core';
+import { type Signer } from '@kyso/core/contracts';
+import { CscSigner } from '@kyso/core/sign';
 import { CliError } from '../cli-error.js';
 import { secretFrom } from '../secrets.js';
 

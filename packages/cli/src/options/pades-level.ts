@@ -1,4 +1,6 @@
-import { tsaTimestamper, type PadesLevel, type Timestamper } from '@kyso/core';
+import { type Timestamper } from '@kyso/core/contracts';
+import { type PadesLevel } from '@kyso/core/sign';
+import { tsaTimestamper } from '@kyso/core/time';
 import { CliError } from '../cli-error.js';
 
 /** --level as a PAdES level (sign, extend, certify-copy). */

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { SoftwareSigner, isKysoError, type Signer } from '@kyso/core';
-import { Pkcs11Signer, type KeySelector } from '@kyso/pkcs11';
+import { type Signer } from '@kyso/core/contracts';
+import { isKysoError } from '@kyso/core/errors';
+import { SoftwareSigner } from '@kyso/core/sign';
+import type { KeySelector, Pkcs11Signer } from '@kyso/pkcs11';
 import { CliError } from '../cli-error.js';
 import { secretFrom } from '../secrets.js';
 import { tokenSelector } from './token-selector.js';
@@ -39,6 +41,8 @@ export async function loadSigner(
       ...(opts.chain ? { chain: await readInput(opts.chain) } : {}),
       sessions: 1,
     };
+    // The PKCS#11 binding only for a token: a software key or a verification never loads it.
+    const { Pkcs11Signer } = await import('@kyso/pkcs11');
     const m = /^(label|id|subject):(.*)$/s.exec(opts.key);
     let token: Pkcs11Signer;
     if (m) {

@@ -7,7 +7,8 @@
  * No message ever contains the password.
  */
 import * as asn1js from 'asn1js';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forgeTypes from 'node-forge';
 import {
   X509Certificate,
   createDecipheriv,
@@ -246,6 +247,7 @@ function decrypt(alg: asn1js.BaseBlock | undefined, secret: Secret, data: Uint8A
   const iv = pkcs12Kdf(sha1, secret.bmp, salt, 2, iterations, 8);
   if (pbe.cipher !== 'rc2') return decipher(pbe.cipher, key, iv, data);
   // RC2 lives in OpenSSL 3's legacy provider, which node does not load.
+  const forge = legacyCiphers();
   const rc2 = forge.rc2.createDecryptionCipher(forge.util.binary.raw.encode(key), pbe.rc2Bits);
   rc2.start(forge.util.binary.raw.encode(iv));
   rc2.update(forge.util.createBuffer(forge.util.binary.raw.encode(data)));
@@ -427,4 +429,16 @@ export function readPrivateKey(input: string | Uint8Array, passphrase?: string):
     if (/BAD_DECRYPT|PASSPHRASE|bad decrypt|passphrase|interrupted or cancelled/i.test(code + ' ' + msg)) throw badPassword('key');
     throw new KysoError('KEY_UNSUPPORTED', 'The private key cannot be read', { vi: 'Không đọc được khóa bí mật' });
   }
+}
+
+let forgeModule: typeof forgeTypes | undefined;
+
+/**
+ * node-forge, for RC2 only (PKCS#12 files from older tools), loaded the first
+ * time such a file is read: its forty modules are most of what signing with
+ * a modern key or verifying would otherwise load at start-up.
+ */
+function legacyCiphers(): typeof forgeTypes {
+  forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof forgeTypes;
+  return forgeModule;
 }

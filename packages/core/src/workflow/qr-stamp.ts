@@ -5,7 +5,8 @@
  * must be drawn before the first signature.
  */
 import { deflateSync } from 'node:zlib';
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
+import type QRCodeTypes from 'qrcode';
 import { KysoError } from '../errors.js';
 import { IncrementalWriter, PdfDict, PdfName, PdfReader, PdfStream, type PdfObject, type PdfRef } from '../pdf/index.js';
 
@@ -31,9 +32,9 @@ const num = (n: number): string => (Math.round(n * 1000) / 1000).toString();
 
 /** The Form XObject's content: white quiet zone, black modules, in module units scaled to `size`. */
 export function qrContent(text: string, size: number, errorCorrection: 'L' | 'M' | 'Q' | 'H' = 'M'): string {
-  let qr: ReturnType<typeof QRCode.create>;
+  let qr: ReturnType<typeof QRCodeTypes.create>;
   try {
-    qr = QRCode.create(text, { errorCorrectionLevel: errorCorrection });
+    qr = qrcode().create(text, { errorCorrectionLevel: errorCorrection });
   } catch (e) {
     throw new KysoError('SIGN_OPTIONS_INVALID', `Cannot make a QR code: ${e instanceof Error ? e.message : String(e)}`, { vi: 'Không tạo được mã QR (nội dung quá dài?).', cause: e });
   }
@@ -108,4 +109,12 @@ export function addQrCode(reader: PdfReader, writer: IncrementalWriter, options:
   // The page's own content may leave its graphics state changed: wrap it in q ... Q.
   const contents: PdfObject[] = list.length > 0 ? [flate('q\n'), ...list, flate(`Q\n${paint}`)] : [flate(paint)];
   writer.set(pageRef, page.set('Resources', res).set('Contents', contents));
+}
+
+let qrModule: typeof QRCodeTypes | undefined;
+
+/** qrcode (and pngjs under it), loaded when a code is first drawn, not when core is imported. */
+function qrcode(): typeof QRCodeTypes {
+  qrModule ??= createRequire(import.meta.url)('qrcode') as typeof QRCodeTypes;
+  return qrModule;
 }
