@@ -1,4 +1,4 @@
-import { decodeStream, PdfDict, PdfParser, PdfRef, PdfStream, type PdfObject, type PdfReader } from '../pdf/index.js';
+import { PdfDict, PdfParser, PdfRef, PdfStream, type PdfObject, type PdfReader } from '../pdf/index.js';
 
 /** A reference to an object: from which object (or the trailer), at which place inside it ('/AP/N', '[3]'). */
 export interface Edge {
@@ -143,7 +143,8 @@ export class ReferenceScanner {
       });
       const { obj } = p.parseIndirectObject();
       if (obj instanceof PdfStream && obj.dict.getName('Type') === 'ObjStm') {
-        const data = decodeStream(obj);
+        // Through the reader: its inflation limits hold for the object streams the scan decodes too.
+        const data = reader.streamData(obj);
         const n = obj.dict.getNumber('N') ?? 0;
         const first = obj.dict.getNumber('First') ?? 0;
         const hp = new PdfParser(data, 0);

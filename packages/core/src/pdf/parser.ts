@@ -159,6 +159,14 @@ export class PdfParser {
     const buf = this.buf;
     const start = this.pos;
     let p = start;
+    // Plain integers, nearly every number in a file, without a string and a regex each.
+    let v = 0;
+    while (p < buf.length && p - start < 15 && buf[p]! >= 0x30 && buf[p]! <= 0x39) v = v * 10 + (buf[p++]! - 0x30);
+    if (p > start && buf[p] !== 0x2e && !(buf[p]! >= 0x30 && buf[p]! <= 0x39)) {
+      this.pos = p;
+      return v;
+    }
+    p = start;
     if (buf[p] === 0x2b || buf[p] === 0x2d) p++;
     // Some writers emit "--5" or "-.5"; accept what other readers accept.
     while (buf[p] === 0x2d) p++;

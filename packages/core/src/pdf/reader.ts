@@ -32,6 +32,26 @@ export interface PdfReaderOptions {
   /** Refuse files larger than this many bytes (default 2 GiB). */
   maxBytes?: number;
   /**
+   * Largest decoded size of one stream the reader inflates: cross-reference
+   * and object streams, and what `streamData` decodes (default 32 MiB). A
+   * stream that would inflate further is refused with PDF_TOO_LARGE. With
+   * `maxInflatedTotal` it keeps a hostile file's peak memory near 200 MB:
+   * inflating holds up to twice one stream's size for a moment.
+   */
+  maxInflatedBytes?: number;
+  /**
+   * Decoded bytes the reader inflates in all, counted together with the
+   * readers of earlier revisions made from it by `prefix` (default 128 MiB):
+   * many streams each under `maxInflatedBytes` cannot add up to gigabytes.
+   */
+  maxInflatedTotal?: number;
+  /**
+   * Refuse files whose cross-reference data lists more entries than this,
+   * over all sections (default 5,000,000; a million-object file opens). A
+   * claimed /Size above it is ignored, as an absurd one is.
+   */
+  maxObjects?: number;
+  /**
    * The password of an encrypted file (standard security handler): its
    * user or its owner password. By default the empty user password, which
    * opens files protected only against editing. Strings and streams are
@@ -56,6 +76,20 @@ interface SharedSecurity {
 const STARTXREF = Buffer.from('startxref', 'latin1');
 const EOF_MARK = Buffer.from('%%EOF', 'latin1');
 const MAX_SECTIONS = 10_000;
+export const DEFAULT_MAX_INFLATED_BYTES = 32 * 2 ** 20;
+export const DEFAULT_MAX_INFLATED_TOTAL = 128 * 2 ** 20;
+export const DEFAULT_MAX_OBJECTS = 5_000_000;
+
+/**
+ * Bytes left to inflate, per file: keyed by the state a reader shares with
+ * the readers of its earlier revisions, so that verifying every revision of
+ * a file does not get a fresh allowance per revision.
+ */
+const inflateBudgets = new WeakMap<object, { left: number }>();
+
+function tooLarge(en: string, vi: string, details: Record<string, unknown>): KysoError {
+  return new KysoError('PDF_TOO_LARGE', en, { vi, details });
+}
 
 /**
  * The lazy reader: opening a file reads its trailers and cross-reference
@@ -118,13 +152,13 @@ export class PdfReader {
     while (at !== undefined) {
       if (seen.has(at) || chain.length >= MAX_SECTIONS) break; // a /Prev loop: stop, what we have is complete
       seen.add(at);
-      const section = parseSection(bytes, at, (ref) => this.lengthOf(ref, chain));
+      const section = parseSection(bytes, at, (ref) => this.lengthOf(ref, chain), (s) => this.inflate(s));
       chain.push(section);
       const xrefStm = section.trailer.get('XRefStm');
       if (section.kind === 'table' && typeof xrefStm === 'number' && !seen.has(xrefStm)) {
         try {
           seen.add(xrefStm);
-          const stm = parseSection(bytes, this.locateSection(xrefStm), (ref) => this.lengthOf(ref, chain));
+          const stm = parseSection(bytes, this.locateSection(xrefStm), (ref) => this.lengthOf(ref, chain), (s) => this.inflate(s));
           if (stm.kind === 'stream') {
             chain.push(stm);
             hidden.add(stm);
@@ -144,10 +178,20 @@ export class PdfReader {
     // New objects must be numbered above every object any section defines,
     // whatever /Size claims: a missing, small or absurd /Size would
     // otherwise make an update overwrite existing objects.
+    const maxObjects = options.maxObjects ?? DEFAULT_MAX_OBJECTS;
+    let entries = 0;
+    for (const s of chain) entries += s.entryCount;
+    if (entries > maxObjects) {
+      throw tooLarge(
+        `The PDF's cross-reference data lists ${entries} objects, above the limit of ${maxObjects}. If the file is trusted, open it with a higher maxObjects.`,
+        `Dữ liệu tham chiếu chéo của tệp PDF liệt kê ${entries} đối tượng, vượt giới hạn ${maxObjects}. Nếu tệp đáng tin cậy, hãy mở với maxObjects cao hơn.`,
+        { entries, maxObjects },
+      );
+    }
     let size = 0;
     for (const s of chain) {
       const claimed = s.trailer.getNumber('Size');
-      if (claimed !== undefined && Number.isInteger(claimed) && claimed >= 0 && claimed <= MAX_OBJECT_NUMBER) size = Math.max(size, claimed);
+      if (claimed !== undefined && Number.isInteger(claimed) && claimed >= 0 && claimed <= Math.min(MAX_OBJECT_NUMBER, maxObjects)) size = Math.max(size, claimed);
       size = Math.max(size, s.upperBound);
     }
     this.size = size;
@@ -262,7 +306,9 @@ export class PdfReader {
         break;
       }
     }
-    this.entryCache.set(num, e);
+    // A lookup in one or two sections costs less than remembering it: a
+    // million-object file would keep a million entries here for nothing.
+    if (this.sections.length > 2) this.entryCache.set(num, e);
     return e;
   }
 
@@ -361,7 +407,40 @@ export class PdfReader {
 
   /** Decoded stream data (FlateDecode only). */
   streamData(stream: PdfStream): Uint8Array {
-    return decodeStream(stream);
+    return this.inflate(stream);
+  }
+
+  /** decodeStream under this file's limits: one stream's size, and what all of them add up to. */
+  private inflate(stream: PdfStream): Uint8Array {
+    let budget = inflateBudgets.get(this.shared);
+    if (!budget) {
+      budget = { left: this.options.maxInflatedTotal ?? DEFAULT_MAX_INFLATED_TOTAL };
+      inflateBudgets.set(this.shared, budget);
+    }
+    const perStream = this.options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+    const limit = Math.max(1, Math.min(perStream, budget.left));
+    let data: Uint8Array;
+    try {
+      data = decodeStream(stream, limit);
+    } catch (e) {
+      if (!(e instanceof KysoError) || e.code !== 'PDF_TOO_LARGE') throw e;
+      if (limit === perStream) {
+        throw tooLarge(
+          `A compressed stream in the PDF inflates beyond ${perStream} bytes (a decompression bomb, or a very large stream). If the file is trusted, open it with a higher maxInflatedBytes.`,
+          `Một luồng nén trong tệp PDF giải nén ra hơn ${perStream} byte (bom giải nén, hoặc luồng rất lớn). Nếu tệp đáng tin cậy, hãy mở với maxInflatedBytes cao hơn.`,
+          { maxInflatedBytes: perStream },
+        );
+      }
+      const total = this.options.maxInflatedTotal ?? DEFAULT_MAX_INFLATED_TOTAL;
+      throw tooLarge(
+        `The compressed streams of the PDF inflate to more than ${total} bytes in all. If the file is trusted, open it with a higher maxInflatedTotal.`,
+        `Các luồng nén của tệp PDF giải nén ra tổng cộng hơn ${total} byte. Nếu tệp đáng tin cậy, hãy mở với maxInflatedTotal cao hơn.`,
+        { maxInflatedTotal: total },
+      );
+    }
+    // Data that was not inflated is a view of the file: it costs nothing more.
+    if (data !== stream.raw) budget.left -= data.length;
+    return data;
   }
 
   /** Finds the revision whose bytes end exactly at `end` (a signature's covered length), if any. */
@@ -420,27 +499,32 @@ export class PdfReader {
     return handler;
   }
 
+  private readonly resolveLength = (r: PdfRef): number | undefined => this.lengthOf(r);
+
+  /** The object at `at` if its header is "num gen obj" (the hot path of reading every object: no closure, no header string). */
+  private objectAt(num: number, gen: number, at: number): PdfObject | undefined {
+    if (at < 0 || at >= this.bytes.length) return undefined;
+    const p = new PdfParser(this.bytes, at, this.resolveLength);
+    if (p.tryReadUInt() !== num || p.tryReadUInt() !== gen) return undefined;
+    p.skipWhitespace();
+    const b = this.bytes;
+    const k = p.pos;
+    if (b[k] !== 0x6f || b[k + 1] !== 0x62 || b[k + 2] !== 0x6a || !endsWord(b[k + 3])) return undefined; // "obj"
+    p.pos = at;
+    return p.parseIndirectObject().obj;
+  }
+
   private readAt(num: number, gen: number, offset: number): PdfObject {
-    const tryAt = (at: number): PdfObject | undefined => {
-      if (at < 0 || at >= this.bytes.length) return undefined;
-      const p = new PdfParser(this.bytes, at, (r) => this.lengthOf(r));
-      const save = p.pos;
-      const n = p.tryReadUInt();
-      const g = p.tryReadUInt();
-      if (n !== num || g !== gen || p.peekWord() !== 'obj') return undefined;
-      p.pos = save;
-      return p.parseIndirectObject().obj;
-    };
     this.resolving.add(num);
     try {
-      const direct = tryAt(offset);
+      const direct = this.objectAt(num, gen, offset);
       if (direct !== undefined) return direct;
       // Writers that miscount by a few bytes are common; look close by.
       const header = Buffer.from(`${num} ${gen} obj`, 'latin1');
       const from = Math.max(0, offset - 256);
       const near = indexOfBytes(this.bytes.subarray(0, Math.min(this.bytes.length, offset + 256)), header, from);
       if (near >= 0) {
-        const obj = tryAt(near);
+        const obj = this.objectAt(num, gen, near);
         if (obj !== undefined) return obj;
       }
       throw malformed(`object ${num} ${gen} is not where the cross-reference table says (byte ${offset})`);
@@ -469,7 +553,7 @@ export class PdfReader {
       const n = s.dict.getNumber('N') ?? 0;
       const first = s.dict.getNumber('First') ?? 0;
       if (!Number.isInteger(first) || first < 0) throw malformed(`object stream ${stmNum} has a bad /First`);
-      const data = decodeStream(s);
+      const data = this.inflate(s);
       const p = new PdfParser(data, 0);
       const offsets = new Map<number, number>();
       for (let i = 0; i < n; i++) {
@@ -563,6 +647,11 @@ export class PdfReader {
     });
     return revisions;
   }
+}
+
+/** After a keyword: end of data, white space or a delimiter. */
+function endsWord(c: number | undefined): boolean {
+  return c === undefined || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00 || c === 0x25 || c === 0x3c || c === 0x5b || c === 0x28 || c === 0x2f || c === 0x3e || c === 0x5d || c === 0x29 || c === 0x7b || c === 0x7d;
 }
 
 function asKysoError(e: unknown): KysoError {

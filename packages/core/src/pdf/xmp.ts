@@ -1,6 +1,5 @@
 import { PdfDict, PdfName, PdfRef, PdfStream } from './objects.js';
 import type { PdfReader } from './reader.js';
-import { decodeStream } from './filters.js';
 
 /** The catalog's XMP packet as text, or null when there is none or it cannot be decoded. */
 export function readXmp(reader: PdfReader): { ref: PdfRef | null; xml: string } | null {
@@ -8,7 +7,7 @@ export function readXmp(reader: PdfReader): { ref: PdfRef | null; xml: string } 
     const entry = reader.catalog().get('Metadata');
     const stream = reader.resolve(entry);
     if (!(stream instanceof PdfStream)) return null;
-    return { ref: entry instanceof PdfRef ? entry : null, xml: Buffer.from(decodeStream(stream)).toString('utf8') };
+    return { ref: entry instanceof PdfRef ? entry : null, xml: Buffer.from(reader.streamData(stream)).toString('utf8') };
   } catch {
     return null;
   }
