@@ -112,9 +112,9 @@ const KEY_USAGE_BIT: Record<KeyUsageName, number> = {
 const RELIED_ON = new Set([OID_EKU, OID_KU, OID_AIA, OID_CRL_DP]);
 
 function parse(der: Uint8Array): CertificateParts {
-  const { length } = parseDer(der, 'certificate');
-  if (length !== der.byteLength) throw bad('Certificate: trailing bytes', 'Chứng thư số: có dữ liệu thừa');
   const model = parseCertificate(der);
+  // The model keeps only the certificate's own bytes: shorter than the input means bytes after it.
+  if (model.der.byteLength !== der.byteLength) throw bad('Certificate: trailing bytes', 'Chứng thư số: có dữ liệu thừa');
   const broken = model.malformedExtensions.find((oid) => RELIED_ON.has(oid));
   if (broken) throw bad(`Certificate: extension ${broken} cannot be read`, `Chứng thư số: không đọc được phần mở rộng ${broken}`);
   const spkiParts = expectSequence(parseDer(model.spki, 'SubjectPublicKeyInfo').node, 'SubjectPublicKeyInfo');
