@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { CodeAllocator, SoftwareSigner, TrustStore, certifyCopy, verifyPdf } from '@kyso/core';
 import { SqliteSequenceStore } from '@kyso/core/codes';
 import { loadOrCreateTestPki } from '@kyso/core/testing';
-// Stand-ins for the officer's scanned signature and the agency's seal (transparent PNGs).
-import { sealPng, signaturePng } from '../packages/core/test/appearance/images.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+// Stand-ins for the officer's scanned signature and the agency's seal (transparent PNGs).
+const signaturePng = () => readFileSync(join(here, 'assets', 'signature.png'));
+const sealPng = () => readFileSync(join(here, 'assets', 'seal.png'));
 const outDir = process.argv[2] ?? join(here, '..', '.tmp', 'example-certify-copy');
 mkdirSync(outDir, { recursive: true });
 
@@ -39,7 +40,6 @@ try {
     agency: '000.00.00.H56',
     book: 2,
     owner: '052090000495',
-    resultSuffix: '{ddmmyyyy}-{number}', // the example may run many times a day for the same owner
     officer: { signer: officer, image: signaturePng() },
     agencySeal: { signer: agency, image: sealPng() },
   });

@@ -1,44 +1,35 @@
 /**
  * Sign a PDF with a key that never leaves a PKCS#11 token (USB token or
- * HSM). A throw-away SoftHSM2 token stands in for a real one here: it is
- * initialised in a temporary directory with softhsm2-util / pkcs11-tool and
- * given a TEST certificate. With a real token, skip that part and pass its
- * module path, label and key label.
+ * HSM): the vendor's PKCS#11 module, the token's label, the key's label and
+ * the PIN in an environment variable are all it takes. The suite runs it on
+ * a throw-away SoftHSM2 token (examples/pkcs11-sign.test.ts makes one with a
+ * TEST certificate); with a real token, give its module and labels:
  *
- *   node --import tsx examples/pkcs11-sign.ts [out-dir]
+ *   PKCS11_MODULE=/usr/lib/x86_64-linux-gnu/vnpt-ca/libvnpt.so TOKEN_LABEL='...' KEY_LABEL='...' \
+ *   TOKEN_PIN=... node --import tsx examples/pkcs11-sign.ts [out-dir]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signPdf } from '@kyso/core';
-import { loadOrCreateTestPki } from '@kyso/core/testing';
 import { Pkcs11Signer, listTokens } from '@kyso/pkcs11';
-import { createSoftHsmToken, SOFTHSM_MODULE } from '../packages/pkcs11/test/softhsm.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const outDir = process.argv[2] ?? join(here, '..', '.tmp', 'example-pkcs11');
 mkdirSync(outDir, { recursive: true });
+const modulePath = process.env.PKCS11_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
+const tokenLabel = process.env.TOKEN_LABEL ?? 'Token Can Bo';
+const keyLabel = process.env.KEY_LABEL ?? 'chu-ky-so';
 
-// --- stand-in for plugging in a token -------------------------------------
-const pki = await loadOrCreateTestPki();
-process.env.TOKEN_PIN ??= '246810';
-await createSoftHsmToken({
-  pki,
-  label: 'Token Can Bo',
-  pin: process.env.TOKEN_PIN,
-  keys: [{ label: 'chu-ky-so', id: '01', keyType: 'rsa:2048', kind: 'personal' }],
-});
-// ---------------------------------------------------------------------------
-
-for (const t of await listTokens(SOFTHSM_MODULE)) {
+for (const t of await listTokens(modulePath)) {
   if (t.initialized) console.log(`token: "${t.label}" serial ${t.serialNumber} (${t.manufacturer} ${t.model})`);
 }
 
 // Open once: module, token (by label, never by slot), login, key, certificate, chain from the token.
 const signer = await Pkcs11Signer.open({
-  module: SOFTHSM_MODULE,
-  token: { label: 'Token Can Bo' },
-  key: { label: 'chu-ky-so' },
+  module: modulePath,
+  token: { label: tokenLabel },
+  key: { label: keyLabel },
   pinEnv: 'TOKEN_PIN', // the PIN is read from the environment, never printed
 });
 try {
@@ -51,7 +42,6 @@ try {
   ]);
   writeFileSync(join(outDir, 'signed-1.pdf'), a);
   writeFileSync(join(outDir, 'signed-2.pdf'), b);
-  writeFileSync(join(outDir, 'root.pem'), pki.root.certPem);
   console.log(`signed: ${join(outDir, 'signed-1.pdf')} ${join(outDir, 'signed-2.pdf')}`);
 } finally {
   await signer.close();

@@ -15,10 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { SoftwareSigner, signPdf, stampCertificationStatementDetailed } from '@kyso/core';
 import { PdfReader } from '@kyso/core/pdf';
 import { loadOrCreateTestPki, writeTestPki } from '@kyso/core/testing';
-// Stand-ins for the officer's scanned signature and the agency's seal (transparent PNGs).
-import { sealPng, signaturePng } from '../packages/core/test/appearance/images.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+// Stand-ins for the officer's scanned signature and the agency's seal (transparent PNGs).
+const signaturePng = () => readFileSync(join(here, 'assets', 'signature.png'));
+const sealPng = () => readFileSync(join(here, 'assets', 'seal.png'));
 const outDir = process.argv[2] ?? join(here, '..', '.tmp', 'example-visible');
 mkdirSync(outDir, { recursive: true });
 

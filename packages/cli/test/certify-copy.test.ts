@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrustStore, verifyPdf } from '@kyso/core';
 import { SqliteSequenceStore } from '@kyso/core/codes';
-import { createNssDb, createTestPki, writeTestPki, DEFAULT_TEST_PKI_PASSWORD, type TestPki } from '@kyso/core/testing';
+import { createNssDb, createTestPki, startTestServices, writeTestPki, DEFAULT_TEST_PKI_PASSWORD, type TestPki } from '@kyso/core/testing';
 import { makeJpeg } from '../../core/test/workflow/jpeg.js';
 import { sealPng, signaturePng } from '../../core/test/appearance/images.js';
 import { pdfsig } from '../../core/test/helpers/external-tools.js';
@@ -42,6 +42,16 @@ function kyso(args: string[]): { status: number | null; stdout: string; stderr: 
     env: { ...process.env, DATABASE_URL: '', OFFICER_PW: DEFAULT_TEST_PKI_PASSWORD, AGENCY_PW: DEFAULT_TEST_PKI_PASSWORD },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function kysoAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, 'certify-copy', ...args], { env: { ...process.env, DATABASE_URL: '', OFFICER_PW: DEFAULT_TEST_PKI_PASSWORD, AGENCY_PW: DEFAULT_TEST_PKI_PASSWORD } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }
 const common = (dataDir: string) => [
   '--owner', OWNER, '--agency', AGENCY, '--book', '2',
@@ -95,7 +105,8 @@ describe('kyso certify-copy', () => {
     const good = summary.results.filter((x) => x.ok);
     expect(good.map((x) => x.certificationNumber)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(new Set(good.map((x) => x.resultCode)).size).toBe(200);
-    for (const x of good) expect(x.resultCode).toMatch(new RegExp(`^${OWNER}\\.KQ\\.G15\\.000021\\.\\d{8}-${x.certificationNumber}$`));
+    // One owner: the first copy of the day has the date as its suffix, the next ones the date and their number.
+    for (const x of good) expect(x.resultCode).toMatch(new RegExp(`^${OWNER}\\.KQ\\.G15\\.000021\\.\\d{8}${x.certificationNumber === 1 ? '' : `-${x.certificationNumber}`}$`));
     expect(readdirSync(outDir).filter((f) => f.endsWith('.pdf'))).toHaveLength(200);
     expect(readdirSync(outDir).some((f) => f.endsWith('.tmp'))).toBe(false);
     // stderr is not a TTY here: one plain line per copy.
@@ -113,6 +124,49 @@ describe('kyso certify-copy', () => {
     }
     console.log(`200 certified copies in ${ms} ms`);
   }, 600_000);
+
+  it('numbers contiguously across a missing file, a non-PDF named .pdf, a second copy for the same citizen and a retry after the TSA was down', async () => {
+    const dir = join(work, 'day');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.jpg'), jpeg);
+    writeFileSync(join(dir, 'b.pdf'), 'not a PDF at all\n');
+    writeFileSync(join(dir, 'c.jpg'), await makeJpeg(31));
+    const dataDir = join(work, 'data-day');
+    // Run without blocking: the TSA answers from this process.
+    const one = async (file: string, extra: string[] = []) => {
+      const r = await kysoAsync([join(dir, file), '-o', join(dir, `${file}.out.pdf`), ...common(dataDir), '--json', ...extra]);
+      const summary = JSON.parse(r.stdout || '{"results":[{}]}') as { results: { ok: boolean; certificationNumber?: number; resultCode?: string; error?: { code: string } }[] };
+      return { status: r.status, stderr: r.stderr, ...summary.results[0]! };
+    };
+    const services = await startTestServices(pki);
+    try {
+      const a = await one('a.jpg');
+      expect([a.status, a.certificationNumber], a.stderr).toEqual([0, 1]);
+      expect(a.resultCode).toMatch(new RegExp(`^${OWNER}\\.KQ\\.G15\\.000021\\.\\d{8}$`));
+      const missing = await one('missing.jpg');
+      expect([missing.status, missing.ok]).toEqual([1, false]);
+      const notPdf = await one('b.pdf');
+      expect([notPdf.status, notPdf.error?.code]).toEqual([1, 'PDF_NOT_PDF']);
+      // The same citizen again the same day: a code of its own.
+      const again = await one('c.jpg');
+      expect([again.status, again.certificationNumber, again.resultCode]).toEqual([0, 2, `${a.resultCode}-2`]);
+      // B-T with the TSA down fails after the numbers are taken; the same command with the TSA back gets them.
+      writeFileSync(join(dir, 'd.jpg'), await makeJpeg(32));
+      const down = await one('d.jpg', ['--level', 'B-T', '--tsa', 'http://127.0.0.1:9/tsa', '--timeout', '1500']);
+      expect([down.status, down.ok]).toEqual([1, false]);
+      const retry = await one('d.jpg', ['--level', 'B-T', '--tsa', `${services.baseUrl}/tsa`]);
+      expect([retry.status, retry.certificationNumber, retry.resultCode], retry.stderr).toEqual([0, 3, `${a.resultCode}-3`]);
+    } finally {
+      await services.close();
+    }
+    const store = await SqliteSequenceStore.open({ dataDir });
+    try {
+      expect((await store.ledger({ kind: 'cert', agency: AGENCY })).map((x) => [x.value, x.state])).toEqual([1, 2, 3].map((n) => [n, 'confirmed']));
+      expect((await store.ledger({ kind: 'result', agency: OWNER })).map((x) => x.state)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 
   it('a bad scan is reported in the table without using a number; the next copy gets the next number', () => {
     const dir = join(work, 'mixed');

@@ -55,6 +55,8 @@ const KYSO_STATUS: Record<string, number> = {
   NETWORK_FAILED: 503,
   TSA_FAILED: 502,
   TSA_UNAVAILABLE: 503,
+  // The key could not be used (a token removed, a remote signer down): nothing was issued, the same request may be retried.
+  SIGN_SIGNER_FAILED: 503,
   PKCS11_ERROR: 503,
   PKCS11_TOKEN_NOT_FOUND: 503,
   PKCS11_PIN_LOCKED: 503,

@@ -407,6 +407,8 @@ describe('allocateResultCode', () => {
 
 describe('allocateResultCode when the signature fails', () => {
   let t: TwoAgencies;
+  /** The token of binh-dinh: failing while true, as a removed HSM would. */
+  let failing = true;
   beforeAll(async () => {
     const pki = await loadOrCreateTestPki();
     const inner = SoftwareSigner.fromPem({ key: pki.organisation.keyPem, cert: pki.organisation.certPem, chain: pki.chainPem });
@@ -415,7 +417,7 @@ describe('allocateResultCode when the signature fails', () => {
       chain: inner.chain,
       signatureAlgorithm: inner.signatureAlgorithm,
       maxSignatureSize: inner.maxSignatureSize,
-      sign: () => Promise.reject(new KysoError('PKCS11_ERROR', 'The token failed (CKR_DEVICE_ERROR).', { vi: 'Thiết bị ký báo lỗi (CKR_DEVICE_ERROR).' })),
+      sign: (data, algorithm) => (failing ? Promise.reject(new KysoError('PKCS11_ERROR', 'The token failed (CKR_DEVICE_ERROR).', { vi: 'Thiết bị ký báo lỗi (CKR_DEVICE_ERROR).' })) : inner.sign(data, algorithm)),
     };
     t = await startTwoAgencies({
       bodyLimit: BODY_LIMIT,
@@ -429,34 +431,47 @@ describe('allocateResultCode when the signature fails', () => {
     await t?.server.close();
   });
 
-  it('voids the code, refuses a retry of the failed request, and a new request gets a new code', async () => {
+  it('keeps the code of a request whose signature failed for its retry: the retry signs with it, a new key cannot take it, a voided one is refused', async () => {
     const owner = freshOwner();
     const input = samplePdf();
     const fields = (suffix: string): FormEntry[] => [['allocateResultCode', 'true'], ['owner', owner], ['resultType', 'G15.000021'], ['resultSuffix', suffix], ['file', input, 'a.pdf']];
+    failing = true;
     const failed = await post(t, form(...fields('HS1')), { ...bearer(t.keys.binh), 'idempotency-key': 'k1' });
     expect(failed.status).toBe(503);
     expect(failed.json!.code).toBe('PKCS11_ERROR');
     expect(failed.headers.get('x-kyso-result-code')).toBeNull();
     const code = `${owner}.KQ.G15.000021.HS1`;
-    expect(await ledgerState(t, code)).toBe('voided');
+    expect(await ledgerState(t, code)).toBe('reserved');
     const rec = await auditRecord(t, failed.auditId);
     expect(rec).toMatchObject({ code, result: 'PKCS11_ERROR', inputSha256: sha256(input), outputSha256: null });
 
-    // The same request again: its code is gone for good, and the client is told to start a new request.
-    const retry = await post(t, form(...fields('HS1')), { ...bearer(t.keys.binh), 'idempotency-key': 'k1' });
-    expect(retry.status).toBe(409);
-    expect(retry.json!.code).toBe('CODE_STATE');
-    expect(retry.json!.message).toMatch(/use a new key/);
-    // A new key with the same parts would repeat the voided code: core refuses it, whatever the signer.
+    // Another request with the same parts cannot take the code the failed one holds.
     const same = await post(t, form(...fields('HS1')), { ...bearer(t.keys.hanoi), 'idempotency-key': 'k2' });
     expect(same.status).toBe(409);
     expect(same.json!.code).toBe('CODE_STATE');
-    // A new request with another suffix gets a new code, signed and confirmed.
-    const next = await post(t, form(...fields('HS2')), { ...bearer(t.keys.hanoi), 'idempotency-key': 'k3' });
-    expect(next.status, next.body.toString()).toBe(200);
-    expect(next.headers.get('x-kyso-result-code')).toBe(`${owner}.KQ.G15.000021.HS2`);
-    expect(await ledgerState(t, `${owner}.KQ.G15.000021.HS2`)).toBe('confirmed');
-    expect(await ledgerState(t, code)).toBe('voided');
+    // The same request again, the token back: signed with the code it had, confirmed.
+    failing = false;
+    const retry = await post(t, form(...fields('HS1')), { ...bearer(t.keys.binh), 'idempotency-key': 'k1' });
+    expect(retry.status, retry.body.toString()).toBe(200);
+    expect(retry.headers.get('x-kyso-result-code')).toBe(code);
+    expect(await ledgerState(t, code)).toBe('confirmed');
+
+    // A code an operator voided (the request given up) is never used again: its retry is told to use a new key.
+    failing = true;
+    const given = await post(t, form(...fields('HS3')), { ...bearer(t.keys.binh), 'idempotency-key': 'k3' });
+    expect(given.status).toBe(503);
+    const voidIt = await fetch(`${t.url}/v1/codes/${encodeURIComponent(`${owner}.KQ.G15.000021.HS3`)}/void`, {
+      method: 'POST',
+      headers: { ...bearer(t.keys.binh), 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'result', reason: 'request withdrawn' }),
+    });
+    expect(voidIt.status, await voidIt.clone().text()).toBe(200);
+    failing = false;
+    const afterVoid = await post(t, form(...fields('HS3')), { ...bearer(t.keys.binh), 'idempotency-key': 'k3' });
+    expect(afterVoid.status).toBe(409);
+    expect(afterVoid.json!.code).toBe('CODE_STATE');
+    expect(afterVoid.json!.message).toMatch(/use a new key/);
+    expect(await ledgerState(t, `${owner}.KQ.G15.000021.HS3`)).toBe('voided');
     await expectNoBlockHeld();
   });
 });

@@ -68,7 +68,7 @@ export function registerCertifyCopy(program: Command): void {
     .option('--seal-image <png>', "agency's seal (transparent PNG)")
     .option('--data-dir <dir>', 'SQLite data directory of the codes store', './kyso-data')
     .option('--database-url <url>', 'PostgreSQL codes store instead of SQLite (default: env DATABASE_URL)')
-    .option('--result-suffix <template>', 'result-code suffix: {ddmmyyyy} {number} {book} {year} (default {ddmmyyyy}; {ddmmyyyy}-{number} in a batch)')
+    .option('--result-suffix <template>', 'result-code suffix: {ddmmyyyy} {number} {book} {year} (default: {ddmmyyyy} for the owner\'s first copy of the day, {ddmmyyyy}-{number} for the next ones)')
     .option('--request-key <key>', 'idempotency key (default: from the owner, agency, book and the inputs)')
     .option('--case-code <code>', 'case code (mã hồ sơ) to record')
     .option('--verify-url <url>', 'QR code holds this URL ({code} = the result code) instead of the code')
@@ -115,7 +115,7 @@ export function registerCertifyCopy(program: Command): void {
               agency: o.agency,
               book,
               owner: o.owner,
-              resultSuffix: o.resultSuffix ?? (batch ? '{ddmmyyyy}-{number}' : '{ddmmyyyy}'),
+              ...(o.resultSuffix ? { resultSuffix: o.resultSuffix } : {}),
               ...(o.caseCode ? { caseCode: o.caseCode } : {}),
               officer: { signer: officer, ...(officerImage ? { image: officerImage } : {}) },
               agencySeal: { signer: agency, ...(sealImage ? { image: sealImage } : {}) },

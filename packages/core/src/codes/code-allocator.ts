@@ -203,8 +203,9 @@ export class CodeAllocator {
       return { code: a!.note ?? code, state: a!.state, key: keyOf(a!) };
     } catch (e) {
       if (isKysoError(e) && e.code === 'CODE_STATE' && e.details?.max === 1) {
+        // `taken` tells this refusal from the other CODE_STATE ones: the caller may pick another suffix and try again.
         throw codeError('CODE_STATE', `Result code ${code} was already issued; give a distinguishing suffix`, `Mã kết quả ${code} đã được cấp; hãy dùng số ký hiệu khác`, {
-          details: { code },
+          details: { code, taken: true },
         });
       }
       throw e;

@@ -7,17 +7,23 @@ import type { ResultCodeParts } from './result-code.js';
 /**
  * The life of the codes one piece of work uses (a signature that carries a
  * result code, a certified copy that takes a certification number and a
- * result code): reserved before the work, confirmed once it succeeded, voided
- * when it failed, so a code is never lost and never issued twice.
+ * result code): reserved before the work, confirmed once it succeeded, so a
+ * code is never lost and never issued twice.
  *
  * - Every reservation takes an idempotency key: a retried request finds the
- *   codes of the first one. A code found `voided` (the first attempt failed)
- *   is refused: a voided code is never handed out again, the request needs a
- *   new key.
- * - Only codes still `reserved` are voided: a `confirmed` one belongs to an
- *   earlier success with the same key, whose document carries it.
- * - A failure to void does not hide the work's own error: it goes to
- *   `onVoidFailed` (default: ignored; the value stays reserved in the ledger).
+ *   codes of the first one.
+ * - When the work fails, its codes stay `reserved` for that key by default
+ *   (`onFailure: 'keep'`): no document carries them, so the retry of the same
+ *   request takes them up and the book keeps no gap that a passing failure (a
+ *   token unplugged, a timestamp authority down) caused. A request given up
+ *   for good is voided by an operator, with the reason in the ledger.
+ *   `onFailure: 'void'` voids them at once instead, with the failure as the
+ *   reason (a failure to void goes to `onVoidFailed`; the work's own error is
+ *   still the one thrown).
+ * - A code found `voided` is refused: a voided code is never handed out
+ *   again, the request needs a new key.
+ * - Only codes still `reserved` are ever voided: a `confirmed` one belongs to
+ *   an earlier success with the same key, whose document carries it.
  *
  * @example
  * const pdf = await withReservedCodes(codes, { actor: 'officer1' }, async (reserve) => {
@@ -36,6 +42,8 @@ export interface CodeLifecycleOptions {
   describe?: (e: unknown) => string;
   /** Told when voiding a code failed (the work's error is still the one thrown). */
   onVoidFailed?: (e: unknown) => void;
+  /** What a failure of the work does to its codes still reserved: `keep` them for the retry (default) or `void` them. */
+  onFailure?: 'keep' | 'void';
 }
 
 interface Held {
@@ -96,6 +104,19 @@ export class CodeReservations {
     return r;
   }
 
+  /**
+   * Reserves a result code unless another request holds it already: then
+   * null (nothing is reserved), so the caller can try another suffix.
+   */
+  async resultCodeIfFree(parts: ResultCodeParts, options: { idempotencyKey: string }): Promise<IssuedResultCode | null> {
+    try {
+      return await this.resultCode(parts, options);
+    } catch (e) {
+      if (isKysoError(e) && e.code === 'CODE_STATE' && e.details?.taken === true) return null;
+      throw e;
+    }
+  }
+
   /** Confirms every code, in the order reserved (confirming a confirmed code changes nothing). */
   async confirm(): Promise<void> {
     for (const h of this.#held) h.state = (await h.confirm()).state;
@@ -118,8 +139,9 @@ export class CodeReservations {
 
 /**
  * Runs `work` with a fresh set of reservations: the codes it reserves are
- * confirmed when it resolves, and voided (those still reserved) when it or
- * the confirmation throws; the error is thrown on.
+ * confirmed when it resolves; when it or the confirmation throws, they stay
+ * reserved for the retry (or are voided, with `onFailure: 'void'`) and the
+ * error is thrown on.
  */
 export async function withReservedCodes<T>(codes: CodeAllocator, options: CodeLifecycleOptions, work: (reserve: CodeReservations) => Promise<T>): Promise<T> {
   const reservations = new CodeReservations(codes, options);
@@ -128,7 +150,7 @@ export async function withReservedCodes<T>(codes: CodeAllocator, options: CodeLi
     await reservations.confirm();
     return out;
   } catch (e) {
-    await reservations.void(e);
+    if (options.onFailure === 'void') await reservations.void(e);
     throw e;
   }
 }

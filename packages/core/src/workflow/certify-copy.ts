@@ -17,14 +17,17 @@
  * 7. optionally extend to B-LT / B-LTA;
  * 8. confirm the numbers.
  *
- * Any failure voids the reserved numbers (they stay in the ledger and are
- * never reused) and returns no document.
+ * A failure after step 2 returns no document and leaves the numbers reserved
+ * for the request key: the retry of the same request takes them up, so the
+ * book has no gap a passing failure caused (an operator voids, with a reason,
+ * the numbers of a request given up for good). Bad input fails in step 1,
+ * before any number is taken.
  */
 import { createHash } from 'node:crypto';
 import { pageBox, stampCertificationStatementDetailed, type AppearanceLayout, type FontSet, type Rect } from '../appearance/index.js';
-import { CodeAllocator, vietnamDate, withReservedCodes, type IssuedCertNumber } from '../codes/index.js';
+import { CodeAllocator, vietnamDate, withReservedCodes, type CodeReservations, type IssuedCertNumber, type IssuedResultCode } from '../codes/index.js';
 import { KysoError } from '../errors.js';
-import { IncrementalWriter, PdfReader } from '../pdf/index.js';
+import { formFields, IncrementalWriter, PdfDict, PdfReader } from '../pdf/index.js';
 import { extendPdf } from '../sign/ltv.js';
 import type { PadesLevel } from '../sign/options.js';
 import { signPdf } from '../sign/sign-pdf.js';
@@ -66,10 +69,13 @@ export interface CertifyCopyOptions {
   resultType?: string;
   /**
    * Suffix of the result code, a template with {ddmmyyyy}, {number},
-   * {book}, {year}. Default `{ddmmyyyy}` (the certification date, as in the
-   * official example). One owner gets one code per suffix: when one
-   * citizen has several copies certified the same day, use e.g.
-   * `{ddmmyyyy}-{number}`.
+   * {book}, {year}. By default unique per copy: the certification date
+   * (`{ddmmyyyy}`, the official example's form) for the owner's first copy
+   * of the day, the date and the certification number
+   * (`{ddmmyyyy}-{number}`) for the next ones. One owner gets one code per
+   * suffix: a template of the caller's that repeats a code already issued
+   * is refused (CODE_STATE) before any number is reserved when it does not
+   * use {number}.
    */
   resultSuffix?: string;
   /** The case code (mã hồ sơ) the copy belongs to, recorded as is. */
@@ -159,29 +165,21 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
   if (kinds.length === 1 && kinds[0] === 'pdf') refuseEncryptedOriginal(unsigned);
   const probe = PdfReader.open(unsigned);
   probe.pageRefs();
+  refuseUnfit(probe, options);
   const signedAt = options.signedAt ?? new Date();
   const key = options.requestKey;
   const lifecycle = {
     ...(options.actor !== undefined ? { actor: options.actor } : {}),
     what: 'certify-copy',
     voided: () =>
-      new KysoError('CODE_STATE', `Request ${key} failed before and its numbers were voided: use a new request key.`, {
-        vi: `Yêu cầu ${key} đã thất bại trước đó và các số đã bị hủy: hãy dùng khóa yêu cầu mới.`,
+      new KysoError('CODE_STATE', `The numbers of request ${key} were voided: a voided number is never used again; make the copy under a new request key.`, {
+        vi: `Các số của yêu cầu ${key} đã bị hủy: số đã hủy không bao giờ được dùng lại; hãy làm bản sao với khóa yêu cầu mới.`,
       }),
   };
 
   // 2. Reserve; 8. confirm once the copy is made (any failure voids what was reserved).
   return withReservedCodes(options.codes, lifecycle, async (reserve) => {
-    const cert = await reserve.certNumber(options.agency, options.book, { idempotencyKey: `${key}#cert` });
-    const d = vietnamDate(signedAt);
-    const dd = String(d.day).padStart(2, '0');
-    const mm = String(d.month).padStart(2, '0');
-    const suffix = (options.resultSuffix ?? '{ddmmyyyy}')
-      .replace(/\{ddmmyyyy\}/g, `${dd}${mm}${d.year}`)
-      .replace(/\{number\}/g, String(cert.number))
-      .replace(/\{book\}/g, String(cert.book))
-      .replace(/\{year\}/g, String(cert.year));
-    const result = await reserve.resultCode({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix }, { idempotencyKey: `${key}#result` });
+    const { cert, result } = await reserveNumbers(reserve, options, signedAt);
 
     const made = await makeCopy(unsigned, cert, result.code, signedAt, options);
     return {
@@ -200,6 +198,93 @@ export async function certifyCopy(input: Uint8Array | readonly Uint8Array[], opt
       },
     };
   });
+}
+
+/**
+ * What signing would refuse later, refused now, before a number is taken:
+ * an original already signed (the statement goes under the first
+ * signature), the two signatures in one field, a field name taken by
+ * something that is not an empty signature field.
+ */
+function refuseUnfit(reader: PdfReader, options: CertifyCopyOptions): void {
+  const officerField = options.officer.fieldName ?? 'CanBoChungThuc';
+  const agencyField = options.agencySeal.fieldName ?? 'CoQuan';
+  if (officerField === agencyField) throw fail(`The officer and the agency need two signature fields; both are named "${officerField}".`, `Cán bộ và cơ quan cần hai trường chữ ký khác nhau; cả hai đang mang tên "${officerField}".`);
+  for (const f of formFields(reader)) {
+    if (f.type === 'Sig' && f.dict.get('V') !== undefined) {
+      throw new KysoError('SIGN_NOT_PERMITTED', 'The original is already signed: a certified copy is made from an unsigned original (the statement goes under the first signature). Scan or export the original again.', {
+        vi: 'Bản chính đã được ký: bản sao chứng thực được làm từ bản chính chưa ký (lời chứng phải có trước chữ ký đầu tiên). Hãy quét hoặc xuất lại bản chính.',
+      });
+    }
+    if ((f.name === officerField || f.name === agencyField) && f.type !== 'Sig') {
+      throw new KysoError('SIGN_FIELD_EXISTS', `The original has a field named "${f.name}" that is not a signature field; give the signers other field names (fieldName).`, {
+        vi: `Bản chính có trường tên "${f.name}" không phải trường chữ ký; hãy đặt tên trường chữ ký khác (fieldName).`,
+      });
+    }
+  }
+  const perms = reader.resolve(reader.catalog().get('Perms'));
+  if (perms instanceof PdfDict && perms.get('DocMDP') !== undefined) {
+    throw new KysoError('SIGN_NOT_PERMITTED', 'The original is certified (DocMDP): a certified copy is made from an unsigned original.', { vi: 'Bản chính đã có chữ ký chứng nhận (DocMDP): bản sao chứng thực được làm từ bản chính chưa ký.' });
+  }
+}
+
+/** How many suffixes after the plain `{ddmmyyyy}-{number}` the default tries (the same number at another agency the same day). */
+const MORE_SUFFIXES = 8;
+
+/**
+ * Step 2: the certification number and the result code, in the order that
+ * keeps the book free of gaps: a result code that does not depend on the
+ * number is reserved first, so a code already issued is refused before a
+ * number is taken.
+ */
+async function reserveNumbers(reserve: CodeReservations, options: CertifyCopyOptions, signedAt: Date): Promise<{ cert: IssuedCertNumber; result: IssuedResultCode }> {
+  const key = options.requestKey;
+  const d = vietnamDate(signedAt);
+  const date = `${String(d.day).padStart(2, '0')}${String(d.month).padStart(2, '0')}${d.year}`;
+  const parts = (suffix: string) => ({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix });
+  const certNumber = () => reserve.certNumber(options.agency, options.book, { idempotencyKey: `${key}#cert` });
+  const template = options.resultSuffix;
+
+  if (template === undefined) {
+    // The owner's first copy of the day in the seed's form; the next ones by the certification number, unique in the agency's year.
+    const first = await reserve.resultCodeIfFree(parts(date), { idempotencyKey: `${key}#result` });
+    const cert = await certNumber();
+    if (first) return { cert, result: first };
+    for (let i = 1; i <= MORE_SUFFIXES; i++) {
+      const suffix = i === 1 ? `${date}-${cert.number}` : `${date}-${cert.number}-${i}`;
+      const result = await reserve.resultCodeIfFree(parts(suffix), { idempotencyKey: `${key}#result-${i}` });
+      if (result) return { cert, result };
+    }
+    throw suffixTaken(`${options.owner}.KQ.${options.resultType ?? 'G15.000021'}.${date}-${cert.number}`);
+  }
+
+  const render = (cert?: IssuedCertNumber) =>
+    template
+      .replace(/\{ddmmyyyy\}/g, date)
+      .replace(/\{year\}/g, String(d.year))
+      .replace(/\{number\}/g, cert ? String(cert.number) : '')
+      .replace(/\{book\}/g, String(cert?.book ?? options.book));
+  const takeResult = async (suffix: string) => (await reserve.resultCodeIfFree(parts(suffix), { idempotencyKey: `${key}#result` })) ?? failTaken(suffix);
+  const failTaken = (suffix: string): never => {
+    throw suffixTaken(`${options.owner}.KQ.${options.resultType ?? 'G15.000021'}.${suffix}`);
+  };
+  if (!/\{number\}/.test(template)) {
+    const result = await takeResult(render());
+    return { cert: await certNumber(), result };
+  }
+  const cert = await certNumber();
+  return { cert, result: await takeResult(render(cert)) };
+}
+
+function suffixTaken(code: string): KysoError {
+  return new KysoError(
+    'CODE_STATE',
+    `Result code ${code} was already issued to another copy. Leave the result suffix out (option resultSuffix, --result-suffix on the command line) for a suffix unique per copy, or give one that tells this copy apart, e.g. {ddmmyyyy}-{number}.`,
+    {
+      vi: `Mã kết quả ${code} đã được cấp cho một bản sao khác. Hãy bỏ hậu tố mã kết quả (tùy chọn resultSuffix, --result-suffix trên dòng lệnh) để dùng hậu tố riêng cho từng bản sao, hoặc đặt hậu tố phân biệt bản sao này, ví dụ {ddmmyyyy}-{number}.`,
+      details: { code, option: 'resultSuffix' },
+    },
+  );
 }
 
 async function makeCopy(unsigned: Uint8Array, cert: IssuedCertNumber, resultCode: string, signedAt: Date, options: CertifyCopyOptions) {

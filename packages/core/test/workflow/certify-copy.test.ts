@@ -105,24 +105,91 @@ describe('certifyCopy', () => {
     expect([again.record.certificationNumber, again.record.resultCode]).toEqual([1, record.resultCode]);
   });
 
-  it('voids the numbers when a step fails, leaves no output, and the next copy gets the next number', async () => {
+  it('keeps the numbers of a request that failed for its retry: no output, nothing voided, the retry gets them, the next copy the next number', async () => {
     const jpeg = await makeJpeg(72);
     const before = await store.current({ kind: 'cert', agency: AGENCY, period: '2024' });
     const broken: Signer = { ...agency, certificate: agency.certificate, chain: agency.chain, sign: () => Promise.reject(new Error('HSM unplugged')) } as Signer;
     const base = { codes, agency: AGENCY, book: 2, owner: '079203001234', resultSuffix: '{ddmmyyyy}-{number}', officer: { signer: officer }, signedAt };
     await expect(certifyCopy(jpeg, { ...base, requestKey: 'req-broken', agencySeal: { signer: broken } })).rejects.toMatchObject({ code: 'SIGN_SIGNER_FAILED' });
     const failed = before + 1;
-    expect((await store.get({ kind: 'cert', agency: AGENCY, period: '2024' }, failed))?.state).toBe('voided');
+    expect((await store.get({ kind: 'cert', agency: AGENCY, period: '2024' }, failed))?.state).toBe('reserved');
     const result = (await store.ledger({ kind: 'result', agency: '079203001234' }))[0]!;
-    expect([result.note, result.state]).toEqual([`079203001234.KQ.G15.000021.02022024-${failed}`, 'voided']);
+    expect([result.note, result.state]).toEqual([`079203001234.KQ.G15.000021.02022024-${failed}`, 'reserved']);
+    // Failing again (the token still unplugged) takes nothing more.
+    await expect(certifyCopy(jpeg, { ...base, requestKey: 'req-broken', agencySeal: { signer: broken } })).rejects.toMatchObject({ code: 'SIGN_SIGNER_FAILED' });
+    expect(await store.current({ kind: 'cert', agency: AGENCY, period: '2024' })).toBe(failed);
+    // The retry of the same request, the token back, gets the numbers it had and confirms them.
+    const retried = await certifyCopy(jpeg, { ...base, requestKey: 'req-broken', agencySeal: { signer: agency } });
+    expect([retried.record.certificationNumber, retried.record.resultCode]).toEqual([failed, `079203001234.KQ.G15.000021.02022024-${failed}`]);
     const history = await store.history({ kind: 'cert', agency: AGENCY, period: '2024' }, failed);
-    expect(history.map((h) => h.state)).toEqual(['reserved', 'voided']);
-    expect(history[1]!.reason).toContain('SIGN_SIGNER_FAILED');
-    // A retry of the failed request is refused; a new request gets the next number.
-    await expect(certifyCopy(jpeg, { ...base, requestKey: 'req-broken', agencySeal: { signer: agency } })).rejects.toMatchObject({ code: 'CODE_STATE' });
+    expect(history.map((h) => h.state)).toEqual(['reserved', 'confirmed']);
     const next = await certifyCopy(jpeg, { ...base, requestKey: 'req-next', agencySeal: { signer: agency }, qr: { url: 'https://chungthuc.example.vn/tra-cuu?ma={code}' } });
     expect(next.record.certificationNumber).toBe(failed + 1);
     expect(next.record.resultCode).toBe(`079203001234.KQ.G15.000021.02022024-${failed + 1}`);
+    // A number an operator voids (the request given up) is never used again: its retry is told to take a new key.
+    const given = await certifyCopy(jpeg, { ...base, requestKey: 'req-given-up', agencySeal: { signer: broken } }).catch((e: unknown) => e);
+    expect(given).toMatchObject({ code: 'SIGN_SIGNER_FAILED' });
+    await codes.voidCertNumber(AGENCY, 2024, failed + 2, { reason: 'citizen withdrew the request' });
+    await expect(certifyCopy(jpeg, { ...base, requestKey: 'req-given-up', agencySeal: { signer: agency } })).rejects.toMatchObject({ code: 'CODE_STATE', message: expect.stringMatching(/new request key/) });
+    expect((await store.history({ kind: 'cert', agency: AGENCY, period: '2024' }, failed + 2)).map((h) => [h.state, h.reason])).toEqual([
+      ['reserved', null],
+      ['voided', 'citizen withdrew the request'],
+    ]);
+  });
+
+  it('numbers a day of copies without gaps: bad inputs take none, the same citizen twice gets a second code of its own, a failed copy keeps its number for the retry', async () => {
+    const own = new CodeAllocator({ store: await SqliteSequenceStore.open({ dataDir: tempDir('kyso-certify-day-') }), clock: () => signedAt, actor: 'test' });
+    const jpeg = await makeJpeg(72);
+    const sample = readFileSync(join(__dirname, '../../../../examples/assets/sample.pdf'));
+    const signed = (await certifyCopy(jpeg, { codes: own, requestKey: 'signed-original', agency: 'H99', book: 1, owner: '00000000000', officer: { signer: officer }, agencySeal: { signer: agency }, signedAt })).pdf;
+    const base = { codes: own, agency: AGENCY, book: 1, officer: { signer: officer }, agencySeal: { signer: agency }, signedAt };
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'); // a PNG signature and nothing after it
+    const broken: Signer = { ...officer, certificate: officer.certificate, chain: officer.chain, sign: () => Promise.reject(new Error('token removed')) } as Signer;
+    const steps: { key: string; input: Uint8Array | Uint8Array[]; owner: string; expect: string; officer?: Signer; fieldName?: string }[] = [
+      { key: 'a', input: jpeg, owner: OWNER, expect: 'ok' },
+      { key: 'b', input: Buffer.from('not a pdf, not a scan'), owner: OWNER, expect: 'PDF_NOT_PDF' },
+      { key: 'c', input: png, owner: OWNER, expect: 'PDF_MALFORMED' },
+      { key: 'd', input: sample.subarray(0, 400), owner: OWNER, expect: 'PDF_TRUNCATED' },
+      { key: 'e', input: encrypted(sample), owner: OWNER, expect: 'PDF_ENCRYPTED' },
+      { key: 'f', input: signed, owner: OWNER, expect: 'SIGN_NOT_PERMITTED' },
+      { key: 'g', input: [], owner: OWNER, expect: 'SIGN_OPTIONS_INVALID' },
+      { key: 'h', input: sample, owner: OWNER, expect: 'SIGN_OPTIONS_INVALID', fieldName: 'CoQuan' }, // both signatures in one field
+      { key: 'i', input: sample, owner: OWNER, expect: 'ok' }, // the same citizen again the same day
+      { key: 'j', input: jpeg, owner: '001200000001', expect: 'SIGN_SIGNER_FAILED', officer: broken },
+      { key: 'k', input: jpeg, owner: OWNER, expect: 'ok' }, // a third copy for the first citizen
+      { key: 'j', input: jpeg, owner: '001200000001', expect: 'ok' }, // the retry, the token back
+      { key: 'l', input: jpeg, owner: '001200000001', expect: 'ok' },
+    ];
+    const got: [string, string, number | null, string | null][] = [];
+    for (const st of steps) {
+      try {
+        const { record } = await certifyCopy(st.input, { ...base, requestKey: st.key, owner: st.owner, officer: { signer: st.officer ?? officer, ...(st.fieldName ? { fieldName: st.fieldName } : {}) } });
+        got.push([st.key, 'ok', record.certificationNumber, record.resultCode]);
+      } catch (e) {
+        got.push([st.key, (e as { code?: string }).code ?? String(e), null, null]);
+      }
+    }
+    expect(got.map((g) => [g[0], g[1]])).toEqual(steps.map((x) => [x.key, x.expect]));
+    const day = '02022024';
+    expect(got.filter((g) => g[1] === 'ok').map((g) => [g[0], g[2], g[3]])).toEqual([
+      ['a', 1, `${OWNER}.KQ.G15.000021.${day}`],
+      ['i', 2, `${OWNER}.KQ.G15.000021.${day}-2`],
+      ['k', 4, `${OWNER}.KQ.G15.000021.${day}-4`],
+      ['j', 3, `001200000001.KQ.G15.000021.${day}`],
+      ['l', 5, `001200000001.KQ.G15.000021.${day}-5`],
+    ]);
+    // The book: 1..5, every number confirmed, none voided; every result code confirmed.
+    const ledger = await own.store.ledger({ kind: 'cert', agency: AGENCY });
+    expect(ledger.map((a) => [a.value, a.state])).toEqual([1, 2, 3, 4, 5].map((n) => [n, 'confirmed']));
+    const results = (await own.store.ledger({ kind: 'result' })).filter((r) => r.agency !== '00000000000');
+    expect(results.map((r) => r.state)).toEqual(results.map(() => 'confirmed'));
+    expect(results).toHaveLength(5);
+    // A template of the caller's that repeats an issued code is refused before a number is taken, naming the option.
+    const dup = await certifyCopy(jpeg, { ...base, requestKey: 'm', owner: OWNER, resultSuffix: '{ddmmyyyy}' }).catch((e: unknown) => e);
+    expect(dup).toMatchObject({ code: 'CODE_STATE', details: { option: 'resultSuffix' } });
+    expect((dup as Error).message).toMatch(/--result-suffix/);
+    expect(await own.store.current({ kind: 'cert', agency: AGENCY, period: '2024' })).toBe(5);
+    await own.store.close();
   });
 
   it('takes an existing PDF as is and several scans as pages of one copy', async () => {

@@ -31,7 +31,8 @@ interface CopyQuery {
 /**
  * One certified electronic copy per request (the same `certifyCopy` the CLI
  * uses): the scan in, the signed copy out, numbers allocated once per
- * Idempotency-Key and voided if anything fails.
+ * Idempotency-Key; a request that failed after they were taken keeps them
+ * for its retry with the same key.
  */
 export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post<{ Querystring: CopyQuery }>(
@@ -41,7 +42,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
       schema: {
         summary: 'Chứng thực bản sao điện tử / certify an electronic copy',
         description:
-          'The body is the scan (image/jpeg, image/png) or a PDF. The officer signs (personal layout with the identity image), then the agency (seal over it). Answer: the signed PDF with X-Kyso-Result-Code, X-Kyso-Certification-Number, X-Kyso-Book and X-Kyso-Audit-Id. Idempotency-Key is required: a retry gets the same numbers.',
+          'The body is the scan (image/jpeg, image/png) or a PDF. The officer signs (personal layout with the identity image), then the agency (seal over it). Answer: the signed PDF with X-Kyso-Result-Code, X-Kyso-Certification-Number, X-Kyso-Book and X-Kyso-Audit-Id. Idempotency-Key is required: a retry gets the same numbers, also after a failure (a token removed, a TSA down), so the book has no gap; a bad upload takes no number. The result code\'s suffix defaults to the date (ddmmyyyy) for the owner\'s first copy of the day and the date and the certification number for the next ones.',
         tags: ['sign'],
         security: bearer,
         querystring: {
@@ -54,7 +55,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
             book: { type: 'integer', minimum: 1, maximum: 999 },
             caseCode: { type: 'string', maxLength: 64 },
             level: { type: 'string', enum: [...LEVELS] },
-            resultSuffix: { type: 'string', maxLength: 64, description: 'Result code suffix template, default {ddmmyyyy}' },
+            resultSuffix: { type: 'string', maxLength: 64, description: 'Result code suffix template ({ddmmyyyy}, {number}, {book}, {year}); default unique per copy: {ddmmyyyy} for the owner\'s first copy of the day, {ddmmyyyy}-{number} after' },
             lockAfterSeal: { type: 'boolean', description: "Default true: the officer certifies (DocMDP P=2) and the seal locks the copy (FieldMDP P=1; only DSS and document timestamps after it). false: leave the copy open for more signatures" },
           },
           additionalProperties: false,

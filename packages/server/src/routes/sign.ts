@@ -260,7 +260,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
       schema: {
         summary: 'Ký một tệp PDF / sign a PDF (PAdES)',
         description:
-          'The body is the PDF (Content-Type: application/pdf), or multipart/form-data with the PDF as the one file part `file` and the options as text fields of the same names as the query parameters. Options in the query string, in X-Kyso-* headers (percent-encoded UTF-8) or form fields; an option given twice is refused. `certify` (1, 2 or 3) makes a certification signature (DocMDP; refused with 409 SIGN_CERTIFY_NOT_FIRST on a signed document); `lock` (`all`, `include:a,b`, `exclude:a,b`, with `lockPermissions`) locks form fields after the signature (FieldMDP); signing a locked field is 409 SIGN_FIELD_LOCKED, signing after a lock or certification with permission 1 is 409 SIGN_NOT_PERMITTED. `allocateResultCode=true` with `owner` and `resultType` (and `resultSuffix`) allocates a result code as /v1/codes/result does and writes it under the signature: Idempotency-Key is then required (a retry gets the same code), the code is confirmed once signed and voided if signing fails. The answer is the signed PDF with X-Kyso-Field, X-Kyso-Audit-Id and (with a result code) X-Kyso-Result-Code.',
+          'The body is the PDF (Content-Type: application/pdf), or multipart/form-data with the PDF as the one file part `file` and the options as text fields of the same names as the query parameters. Options in the query string, in X-Kyso-* headers (percent-encoded UTF-8) or form fields; an option given twice is refused. `certify` (1, 2 or 3) makes a certification signature (DocMDP; refused with 409 SIGN_CERTIFY_NOT_FIRST on a signed document); `lock` (`all`, `include:a,b`, `exclude:a,b`, with `lockPermissions`) locks form fields after the signature (FieldMDP); signing a locked field is 409 SIGN_FIELD_LOCKED, signing after a lock or certification with permission 1 is 409 SIGN_NOT_PERMITTED. `allocateResultCode=true` with `owner` and `resultType` (and `resultSuffix`) allocates a result code as /v1/codes/result does and writes it under the signature: Idempotency-Key is then required (a retry gets the same code), the code is confirmed once signed; if signing fails it stays reserved for the retry with the same Idempotency-Key (an operator voids it, with a reason, if the request is given up). The answer is the signed PDF with X-Kyso-Field, X-Kyso-Audit-Id and (with a result code) X-Kyso-Result-Code.',
         tags: ['sign'],
         security: bearer,
         querystring: {
@@ -356,7 +356,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
     };
     let result;
     if (allocation) {
-      // A voided result code is never issued again (the code is its parts), so a document the worker would refuse is refused before it costs the owner one.
+      // A result code is its parts: one held by a request that cannot succeed is lost to the owner, so a document the worker would refuse is refused before any is reserved.
       const { pdfPassword } = pdfPasswordOf(req.headers);
       await ctx.pool.check(pdf, pdfPassword);
       const lifecycle = {
@@ -367,14 +367,14 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
           return new HttpError(
             409,
             'CODE_STATE',
-            `The request with this Idempotency-Key failed before and its result code ${code} was voided: use a new key.`,
-            `Yêu cầu với Idempotency-Key này đã thất bại trước đó và mã kết quả ${code} đã bị hủy: hãy dùng khóa mới.`,
+            `The result code ${code} of the request with this Idempotency-Key was voided: a voided code is never used again; use a new key.`,
+            `Mã kết quả ${code} của yêu cầu với Idempotency-Key này đã bị hủy: mã đã hủy không bao giờ được dùng lại; hãy dùng khóa mới.`,
           );
         },
         describe: (e: unknown) => (isKysoError(e) ? e.code : e instanceof HttpError ? e.code : e instanceof Error ? e.message : String(e)),
         onVoidFailed: (err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'voiding the result code failed'),
       };
-      // Reserved, confirmed once signed, voided if signing fails.
+      // Reserved, confirmed once signed, kept for the retry if signing fails.
       result = await withReservedCodes(ctx.codes, lifecycle, async (reserve) => {
         const issued = await reserve.resultCode({ owner: allocation.owner, type: allocation.type, ...(allocation.suffix !== undefined ? { suffix: allocation.suffix } : {}) }, { idempotencyKey: allocation.idempotencyKey });
         req.kyso.code = issued.code;
