@@ -90,7 +90,7 @@ async function generate(opts: TestPkiCliOptions, testing: Testing): Promise<void
   for (const f of files) out.write(`  ${relative(dir, f)}\n`);
   if (nss) {
     out.write(`  nssdb/  (NSS database trusting the TEST root)\n`);
-    out.write(`Check a signed PDF: pdfsig -nssdir ${nss} -no-ocsp file.pdf  (drop -no-ocsp while a TEST OCSP responder serves ${pki.urls.ocsp})\n`);
+    out.write(`Check a signed PDF: pdfsig -nssdir ${nss} -no-ocsp file.pdf  (drop -no-ocsp while a TEST OCSP responder serves ${pki.urls.ocsp}: kyso serve --pki ${dir} runs one)\n`);
   }
   out.write(`p12 password: ${password}  (<name>.p12: AES-256/SHA-256 like OpenSSL 3; <name>.legacy.p12: 3DES/RC2/SHA-1 like Windows)\n`);
   if (nssWarning) process.stderr.write(`kyso: warning: NSS database not created: ${nssWarning}\n`);
