@@ -125,7 +125,8 @@ function fastifyErrorBody(fe: { statusCode?: number; code?: string; validation?:
   if (fe.validation) {
     const named = validationText(fe.validation, (fe as { validationContext?: string }).validationContext);
     if (named) return { code: 'REQUEST_INVALID', message: `Invalid request: ${named.en}`, messageVi: `Yêu cầu không hợp lệ: ${named.vi}` };
-    return { code: 'REQUEST_INVALID', message: `Invalid request: ${msg}`, messageVi: `Yêu cầu không hợp lệ: ${msg}` };
+    // ajv's text is English: the Vietnamese message does not repeat it.
+    return { code: 'REQUEST_INVALID', message: `Invalid request: ${msg}`, messageVi: 'Yêu cầu không hợp lệ: không đúng lược đồ của điểm truy cập này.' };
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -165,18 +166,134 @@ export const errors = {
   draining: () => new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down.', 'Dịch vụ đang dừng.', { 'retry-after': '5', connection: 'close' }),
 };
 
-/** A schema failure with the field named: `body.suffix must be string`, `body has an unknown field "extra"`. */
+/** Where a schema failure is, by fastify's validation context: the field is named with it in both languages. */
+const PLACES: Record<string, { en: string; vi: string; whole: { en: string; vi: string }; unknown: { en: string; vi: string } }> = {
+  body: { en: 'body field', vi: 'trường nội dung', whole: { en: 'the body', vi: 'nội dung yêu cầu' }, unknown: { en: 'field', vi: 'trường' } },
+  querystring: { en: 'query parameter', vi: 'tham số truy vấn', whole: { en: 'the query string', vi: 'chuỗi truy vấn' }, unknown: { en: 'parameter', vi: 'tham số' } },
+  params: { en: 'path parameter', vi: 'tham số đường dẫn', whole: { en: 'the path', vi: 'đường dẫn' }, unknown: { en: 'parameter', vi: 'tham số' } },
+  headers: { en: 'header', vi: 'tiêu đề', whole: { en: 'the headers', vi: 'phần tiêu đề' }, unknown: { en: 'header', vi: 'tiêu đề' } },
+  // A multipart form's text fields, checked by the query's schema (/v1/verify).
+  form: { en: 'form field', vi: 'trường biểu mẫu', whole: { en: 'the form', vi: 'biểu mẫu' }, unknown: { en: 'field', vi: 'trường' } },
+};
+
+/** A schema failure found by a route itself (options merged from the query and a form), in the words fastify's own refusals get. */
+export function schemaError(validation: unknown, context: 'body' | 'querystring' | 'params' | 'headers' | 'form'): HttpError {
+  const named = validationText(validation, context);
+  if (named) return new HttpError(400, 'REQUEST_INVALID', `Invalid request: ${named.en}`, `Yêu cầu không hợp lệ: ${named.vi}`);
+  return new HttpError(400, 'REQUEST_INVALID', 'The request is invalid.', 'Yêu cầu không hợp lệ.');
+}
+
+/** JSON types by name, in Vietnamese: the client gets the expected type in its language, not ajv's keyword. */
+const TYPES_VI: Record<string, string> = {
+  string: 'chuỗi ký tự',
+  integer: 'số nguyên',
+  number: 'số',
+  boolean: 'giá trị true/false',
+  object: 'đối tượng',
+  array: 'mảng',
+  null: 'null',
+};
+const TYPES_EN: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array', null: 'null' };
+
+interface AjvError {
+  instancePath?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}
+
+/**
+ * A schema failure as a sentence in each language, the field named with
+ * where it was (`the query parameter "lang" must be one of: "vi", "en"`).
+ * Written here rather than taken from ajv: its messages are English only,
+ * and an enum's message does not list the values a client may send. The
+ * refused value itself is never repeated (it may be a secret sent in the
+ * wrong field).
+ */
 function validationText(validation: unknown, context: string | undefined): { en: string; vi: string } | undefined {
-  const first = Array.isArray(validation) ? (validation[0] as { instancePath?: string; keyword?: string; params?: Record<string, unknown>; message?: string } | undefined) : undefined;
+  const first = Array.isArray(validation) ? (validation[0] as AjvError | undefined) : undefined;
   if (!first) return undefined;
-  const where = `${context ?? 'request'}${(first.instancePath ?? '').replace(/\//g, '.')}`;
-  if (first.keyword === 'additionalProperties' && typeof first.params?.additionalProperty === 'string') {
-    const f = first.params.additionalProperty;
-    return { en: `${where} has an unknown field "${f}"`, vi: `${where} có trường không được nhận "${f}"` };
+  const place = PLACES[context ?? ''] ?? { en: 'field', vi: 'trường', whole: { en: 'the request', vi: 'yêu cầu' }, unknown: { en: 'field', vi: 'trường' } };
+  // "/items/0/name" → "items[0].name": a field path as a client writes it.
+  const path = (first.instancePath ?? '')
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  const field = (name: string) => ({ en: `the ${place.en} "${name}"`, vi: `${place.vi} "${name}"` });
+  const at = path ? field(path) : place.whole;
+  const join = (p: string, f: string) => (p ? `${p}.${f}` : f);
+  const params = first.params ?? {};
+  const values = (vs: unknown[]) => vs.map((v) => JSON.stringify(v)).join(', ');
+  switch (first.keyword) {
+    case 'additionalProperties':
+      if (typeof params.additionalProperty === 'string') {
+        const f = params.additionalProperty;
+        return { en: `${path ? `the ${place.en} "${path}"` : place.whole.en} has an unknown ${place.unknown.en} "${f}"`, vi: `${path ? `${place.vi} "${path}"` : place.whole.vi} có ${place.unknown.vi} không được nhận "${f}"` };
+      }
+      break;
+    case 'required':
+      if (typeof params.missingProperty === 'string') {
+        const f = field(join(path, params.missingProperty));
+        return { en: `${f.en} is required`, vi: `thiếu ${f.vi} (bắt buộc)` };
+      }
+      break;
+    case 'enum':
+      if (Array.isArray(params.allowedValues)) {
+        const list = values(params.allowedValues);
+        return { en: `${at.en} must be one of: ${list}`, vi: `${at.vi} phải là một trong các giá trị: ${list}` };
+      }
+      break;
+    case 'const':
+      return { en: `${at.en} must be ${JSON.stringify(params.allowedValue)}`, vi: `${at.vi} phải là ${JSON.stringify(params.allowedValue)}` };
+    case 'type': {
+      const types = (Array.isArray(params.type) ? params.type : String(params.type ?? '').split(',')).map(String).filter(Boolean);
+      if (types.length > 0) {
+        return {
+          en: `${at.en} must be ${types.map((t) => TYPES_EN[t] ?? t).join(' or ')}`,
+          vi: `${at.vi} phải là ${types.map((t) => TYPES_VI[t] ?? t).join(' hoặc ')}`,
+        };
+      }
+      break;
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const n = Number(params.limit);
+      const min = first.keyword === 'minLength';
+      return { en: `${at.en} must be at ${min ? 'least' : 'most'} ${n} characters long`, vi: `${at.vi} phải dài ${min ? 'ít nhất' : 'tối đa'} ${n} ký tự` };
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const n = Number(params.limit);
+      const min = first.keyword === 'minItems';
+      return { en: `${at.en} must have at ${min ? 'least' : 'most'} ${n} items`, vi: `${at.vi} phải có ${min ? 'ít nhất' : 'tối đa'} ${n} phần tử` };
+    }
+    case 'minProperties':
+    case 'maxProperties': {
+      const n = Number(params.limit);
+      const min = first.keyword === 'minProperties';
+      return { en: `${at.en} must have at ${min ? 'least' : 'most'} ${n} fields`, vi: `${at.vi} phải có ${min ? 'ít nhất' : 'tối đa'} ${n} trường` };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const n = Number(params.limit);
+      const vi: Record<string, string> = { '>=': 'lớn hơn hoặc bằng', '<=': 'nhỏ hơn hoặc bằng', '>': 'lớn hơn', '<': 'nhỏ hơn' };
+      const en: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'greater than', '<': 'less than' };
+      const c = String(params.comparison ?? '');
+      if (vi[c]) return { en: `${at.en} must be ${en[c]} ${n}`, vi: `${at.vi} phải ${vi[c]} ${n}` };
+      break;
+    }
+    case 'pattern':
+      return { en: `${at.en} must match the pattern ${String(params.pattern)}`, vi: `${at.vi} phải khớp mẫu ${String(params.pattern)}` };
+    case 'format':
+      return { en: `${at.en} must be in the format ${String(params.format)}`, vi: `${at.vi} phải theo định dạng ${String(params.format)}` };
+    case 'uniqueItems':
+      return { en: `${at.en} must not repeat an item`, vi: `${at.vi} không được có phần tử trùng nhau` };
+    case 'multipleOf':
+      return { en: `${at.en} must be a multiple of ${String(params.multipleOf)}`, vi: `${at.vi} phải là bội số của ${String(params.multipleOf)}` };
   }
-  if (first.keyword === 'required' && typeof first.params?.missingProperty === 'string') {
-    const f = first.params.missingProperty;
-    return { en: `${where}.${f} is required`, vi: `${where}.${f} là bắt buộc` };
-  }
-  return { en: `${where} ${first.message ?? 'is invalid'}`, vi: `${where} ${first.message ?? 'không hợp lệ'}` };
+  // Any other keyword: ajv's English, and in Vietnamese the field and that it is invalid, never an English phrase.
+  return { en: `${at.en} ${first.message ?? 'is invalid'}`, vi: `${at.vi} không hợp lệ` };
 }

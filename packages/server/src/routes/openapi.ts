@@ -87,6 +87,32 @@ function formSchema(query: unknown): Record<string, unknown> {
   };
 }
 
+/**
+ * The routes' schemas are JSON Schema (draft 7, what fastify validates and
+ * serialises with); OpenAPI 3.0 takes a subset of it. `type: ['string',
+ * 'null']` is 3.1 syntax that 3.0 validators refuse and code generators
+ * (openapi-typescript, openapi-generator) mistype: it becomes `nullable`,
+ * several types an `anyOf`, and `const` a one-value `enum`. Converted here,
+ * for the document only, so fastify keeps checking what it always checked.
+ * Property names are never touched (a field may be called "type").
+ */
+function oas30(node: unknown, inProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((v) => oas30(v));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (inProperties) out[k] = oas30(v);
+    else if (k === 'type' && Array.isArray(v)) {
+      const types = v.filter((t) => t !== 'null') as string[];
+      if (types.length < v.length) out.nullable = true;
+      if (types.length === 1) out.type = types[0];
+      else if (types.length > 1) out.anyOf = types.map((t) => ({ type: t }));
+    } else if (k === 'const') out.enum = [v];
+    else out[k] = oas30(v, k === 'properties' || k === 'patternProperties' || k === 'definitions' || k === 'content' || k === 'responses' || k === 'encoding');
+  }
+  return out;
+}
+
 function build(routes: Collected[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -94,9 +120,10 @@ function build(routes: Collected[]): Record<string, unknown> {
     const s = r.schema;
     const responses: Record<string, unknown> = {};
     for (const [status, rs] of Object.entries((s.response ?? {}) as Record<string, Record<string, unknown>>)) {
-      const { description, ...schema } = rs;
+      const { description, content, ...schema } = rs;
       const n = Number(status);
-      responses[status] = { description: (description as string | undefined) ?? (n >= 400 ? (ERROR_CODES[n] ?? 'Error') : 'OK'), content: { 'application/json': { schema } } };
+      // A response declared per media type (an HTML page, Prometheus text, a PDF) keeps its media types; a bare schema is JSON.
+      responses[status] = { description: (description as string | undefined) ?? (n >= 400 ? (ERROR_CODES[n] ?? 'Error') : 'OK'), content: (content as Record<string, unknown> | undefined) ?? { 'application/json': { schema } } };
     }
     const takesBody = r.method === 'post' || r.method === 'put' || r.method === 'patch';
     const secured = Array.isArray(s.security) && s.security.length > 0;
@@ -122,7 +149,7 @@ function build(routes: Collected[]): Record<string, unknown> {
       if (r.multipart) content['multipart/form-data'] = { schema: formSchema(s.querystring), encoding: { file: { contentType: 'application/pdf' } } };
       op.requestBody = { required: true, content };
     } else if (s.body) op.requestBody = { required: false, content: { 'application/json': { schema: s.body } } };
-    (paths[url] ??= {})[r.method] = op;
+    (paths[url] ??= {})[r.method] = oas30(op) as Record<string, unknown>;
   }
   return {
     openapi: '3.0.3',

@@ -118,7 +118,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
     '/metrics',
     {
       config: { operation: 'ops' },
-      schema: { summary: 'Prometheus metrics (ops key)', tags: ['ops'], security: bearer, response: { 401: { description: 'AUTH_REQUIRED', ...errorSchema }, 403: opsErrors[403] } },
+      schema: { summary: 'Prometheus metrics (ops key)', tags: ['ops'], security: bearer, response: { 200: { description: 'The metrics, in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, 401: { description: 'AUTH_REQUIRED', ...errorSchema }, 403: opsErrors[403] } },
     },
     async (_req, reply) => {
       reply.type(ctx.metrics.registry.contentType);
@@ -126,7 +126,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
     },
   );
 
-  app.get('/openapi.json', { schema: { summary: 'This document', tags: ['ops'] } }, async () => openapi());
+  app.get('/openapi.json', { schema: { summary: 'This document', tags: ['ops'], response: { 200: { description: 'This OpenAPI 3.0.3 document', content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } } } } }, async () => openapi());
 
   const docs = (reply: FastifyReply, root: string) =>
     reply
@@ -134,7 +134,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
       .header('x-content-type-options', 'nosniff')
       .send(buildDocsPage(openapi(), { root }));
-  app.get('/docs', { schema: { summary: 'Tài liệu API / this API documentation (HTML)', tags: ['ops'] } }, async (_req, reply) => docs(reply, './'));
+  app.get('/docs', { schema: { summary: 'Tài liệu API / this API documentation (HTML)', tags: ['ops'], response: { 200: { description: 'The documentation page (UTF-8 HTML)', content: { 'text/html': { schema: { type: 'string' } } } } } } }, async (_req, reply) => docs(reply, './'));
   // No schema: the same page under a second address is not a second operation. Its links climb one level more.
   app.get('/docs/', async (_req, reply) => docs(reply, '../'));
 }

@@ -6,10 +6,9 @@ import { isKysoError, KysoError, parseLockSpec, parseResultCode, type FieldLockO
 import { withReservedCodes } from '@kyso/core/codes';
 import type { ServerContext } from '../context.js';
 import { sha256Hex } from '../sha256.js';
-import { errors, HttpError } from '../errors.js';
-import { readSharedStream, tooLarge } from '../shared-body.js';
+import { errors, HttpError, schemaError } from '../errors.js';
+import { readDocumentForm, type DocumentForm } from '../document-form.js';
 import { bearer, errorResponses, headerText, pdfPasswordOf } from './schemas.js';
-import { isCredentialName } from '../authentication.js';
 import { coerceText } from '../query-coercion.js';
 
 declare module 'fastify' {
@@ -65,25 +64,6 @@ const HEADER_OPTIONS: readonly [keyof SignOptions, string][] = [
   ['resultCode', 'x-kyso-result-code'],
 ];
 
-const FORM_FIELDS = 20;
-const FIELD_BYTES = 4096;
-/** What a form may carry besides its file: every text field at its limit, and the parts' headers and boundaries. */
-const FORM_ENVELOPE = FORM_FIELDS * FIELD_BYTES + 64 * 1024;
-
-/** Limits for @fastify/multipart (registered in create-server.ts). */
-export function multipartLimits(bodyLimit: number) {
-  return {
-    fileSize: bodyLimit,
-    // Two, so that a second file part reaches the route and gets its 400 instead of being skipped silently.
-    files: 2,
-    fields: FORM_FIELDS,
-    fieldSize: FIELD_BYTES,
-    fieldNameSize: 64,
-    parts: FORM_FIELDS + 2,
-    headerPairs: 16,
-  };
-}
-
 const invalid = (message: string, vi: string) => new HttpError(400, 'REQUEST_INVALID', message, vi);
 
 interface Where {
@@ -119,77 +99,6 @@ function headerValue(s: string): string {
   return /^[\x20-\x7e]*$/.test(s) ? s : encodeURIComponent(s);
 }
 
-interface Form {
-  fields: Map<string, unknown>;
-  pdf: Buffer | undefined;
-}
-
-/**
- * Reads a multipart form: text fields, and the one file part (`file`) into a
- * block of the shared pool, as the raw body is, so the worker reads it
- * without a copy.
- */
-async function readForm(req: FastifyRequest, reply: FastifyReply, ctx: ServerContext): Promise<Form> {
-  const limit = ctx.config.bodyLimit;
-  const length = Number(req.headers['content-length']);
-  const declared = req.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-  // Refused before reading, as an oversized raw body is: the rest of the upload is not waited for.
-  if (declared !== undefined && declared > limit + FORM_ENVELOPE) throw tooLarge({ connection: 'close' });
-  const fields = new Map<string, unknown>();
-  let pdf: Buffer | undefined;
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || pdf !== undefined) throw invalid('Send exactly one file part, named "file".', 'Hãy gửi đúng một phần tệp, tên là "file".');
-        const file = part.file;
-        pdf = await readSharedStream(file, { limit, sizeHint: declared, buffers: ctx.buffers, hold: (block) => (req.kyso.document = block), truncated: () => file.truncated });
-        continue;
-      }
-      const name = part.fieldname;
-      if (isCredentialName(name)) throw errors.credentialMisplaced('a form field', 'trường biểu mẫu');
-      if (name === 'file') throw invalid('Send the PDF as a file part (with a filename), not as a text field.', 'Hãy gửi tệp PDF dưới dạng phần tệp (có tên tệp), không phải trường văn bản.');
-      if (!OPTION_NAMES.includes(name)) throw invalid(`Unknown form field "${name}".`, `Không có trường biểu mẫu "${name}".`);
-      if (part.fieldnameTruncated || part.valueTruncated) throw invalid(`The form field "${name}" is longer than ${FIELD_BYTES} bytes.`, `Trường biểu mẫu "${name}" dài quá ${FIELD_BYTES} byte.`);
-      if (fields.has(name)) throw twice(name, FORM, FORM);
-      fields.set(name, part.value);
-    }
-  } catch (e) {
-    // The audit record names the document whenever it arrived whole, whatever else was wrong.
-    if (pdf) req.kyso.inputSha256 = sha256Hex(pdf);
-    stopReading(req, reply, declared, limit);
-    throw formError(e);
-  }
-  return { fields, pdf };
-}
-
-/**
- * A form refused before its end: a bounded remainder is read and dropped,
- * so the connection stays usable (a server closing on unread data can reset
- * the connection before the client has read the answer); an unbounded one
- * (chunked) closes the connection after the answer instead.
- */
-function stopReading(req: FastifyRequest, reply: FastifyReply, declared: number | undefined, limit: number): void {
-  if (req.raw.complete) return;
-  if (declared !== undefined && declared <= limit + FORM_ENVELOPE) {
-    req.raw.unpipe();
-    req.raw.resume();
-  } else reply.header('connection', 'close');
-}
-
-/** The multipart parser's errors as the service's typed ones. */
-function formError(e: unknown): unknown {
-  if (e instanceof HttpError || isKysoError(e)) return e;
-  const code = (e as { code?: unknown } | null)?.code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
-  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
-    return invalid(`A form takes at most ${FORM_FIELDS} text fields and one file part.`, `Biểu mẫu có tối đa ${FORM_FIELDS} trường văn bản và một phần tệp.`);
-  }
-  if (code === 'FST_PROTO_VIOLATION') return invalid('A form field has a reserved name.', 'Một trường biểu mẫu dùng tên không được phép.');
-  // busboy's own complaints (no boundary, a part cut short, ...) are plain Errors, and a stream closed early has a code; anything else is a fault of ours.
-  if (e instanceof Error && (e.constructor === Error || typeof code === 'string')) return invalid('The multipart/form-data body is malformed.', 'Nội dung multipart/form-data không đúng cú pháp.');
-  return e;
-}
-
 /** The options from the query, the X-Kyso-* headers and the form, each given once, checked by the query's schema. */
 function signOptions(req: FastifyRequest, form: Map<string, unknown> | undefined): SignOptions {
   const merged: Record<string, unknown> = {};
@@ -212,7 +121,9 @@ function signOptions(req: FastifyRequest, form: Map<string, unknown> | undefined
     const name = err?.instancePath?.replace(/^\//, '') ?? '';
     const where = from.get(name);
     const what = `${name}${where ? ` (${where.en})` : ''} ${err?.message ?? 'is invalid'}`;
-    throw invalid(`Invalid request: ${what}`, `Yêu cầu không hợp lệ: ${name}${where ? ` (${where.vi})` : ''} ${err?.message ?? 'không hợp lệ'}`);
+    // ajv speaks English: the Vietnamese text is written from the failure itself (field, place, allowed values).
+    const context = where === FORM ? 'form' : where === QUERY || !where ? 'querystring' : 'headers';
+    throw invalid(`Invalid request: ${what}`, schemaError(validate.errors, context).messageVi);
   }
   return merged as SignOptions;
 }
@@ -297,7 +208,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
       },
     },
     async (req, reply) => {
-      const form = req.isMultipart() ? await readForm(req, reply, ctx) : undefined;
+      const form = req.isMultipart() ? await readDocumentForm(req, reply, { limit: ctx.config.bodyLimit, buffers: ctx.buffers, fields: OPTION_NAMES }) : undefined;
       try {
         return await sign(req, reply, form);
       } catch (e) {
@@ -308,7 +219,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
     },
   );
 
-  async function sign(req: FastifyRequest, reply: FastifyReply, form: Form | undefined): Promise<FastifyReply> {
+  async function sign(req: FastifyRequest, reply: FastifyReply, form: DocumentForm | undefined): Promise<FastifyReply> {
     const o = signOptions(req, form?.fields);
     const identity = ctx.identityFor(req, o.identity);
     let pdf: Buffer;

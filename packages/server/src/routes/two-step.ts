@@ -197,7 +197,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
           },
           additionalProperties: false,
         },
-        response: errorResponses(404, 409, 410, 422),
+        response: { 200: { description: 'The signed PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...errorResponses(404, 409, 410, 422) },
       },
     },
     async (req, reply) => {

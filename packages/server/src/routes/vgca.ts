@@ -5,7 +5,7 @@ import { signedBytes, type SignTaskOptions } from '../pool/tasks.js';
 import { countSignature } from '../metrics.js';
 import type { ServerContext } from '../context.js';
 import { allowedUrl, download, TransferError, uploadSigned, type TransferLimits } from '../vgca/transfer.js';
-import { bearer } from './schemas.js';
+import { bearer, errorResponses } from './schemas.js';
 
 /** The desktop plugin's endpoints (domain notes §6) and what each does server-side. */
 const ENDPOINTS = ['SignPDF', 'SignApproved', 'SignIssued', 'SignAppendix', 'SignCopy', 'VerifyPDF'] as const;
@@ -65,6 +65,15 @@ export function registerVgcaRoutes(app: FastifyInstance, ctx: ServerContext): vo
             IssuedDate: { type: 'string', maxLength: 64 },
             MetaData: { type: 'array', maxItems: 100, items: { type: 'object', properties: { Key: { type: 'string' }, Value: { type: 'string' } } } },
           },
+        },
+        response: {
+          200: {
+            description: "The plugin's reply: Status 0 = OK, otherwise the failure in Message (Vietnamese / English); FileServer is where the signed file was posted",
+            type: 'object',
+            required: ['Status', 'Message', 'FileName', 'FileServer'],
+            properties: { Status: { type: 'integer' }, Message: { type: 'string' }, FileName: { type: 'string' }, FileServer: { type: 'string' } },
+          },
+          ...errorResponses(),
         },
       },
     },
