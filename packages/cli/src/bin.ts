@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { formatError } from './print-error.js';
 import { run } from './run.js';
 
 run(process.argv.slice(2)).then(
@@ -6,7 +7,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`kyso: ${e instanceof Error ? e.message : String(e)}\n`);
+    // run() prints its own failures: this is the last resort, in the same shape.
+    process.stderr.write(formatError(e));
     process.exitCode = 1;
   },
 );

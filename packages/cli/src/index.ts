@@ -1,3 +1,3 @@
 export { createProgram } from './program.js';
 export { run } from './run.js';
-export { CliError } from './cli-error.js';
+export { CliError, type CliErrorCode } from './cli-error.js';

@@ -13,7 +13,8 @@ let dir: string;
 let nss: string;
 
 function kyso(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', KYSO_TEST_PW: PASSWORD } });
+  // The messages checked here are the English ones (the default language, Vietnamese, is errors-lang.test.ts's).
+  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_LANG: 'en', DATABASE_URL: '', KYSO_TEST_PW: PASSWORD } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const officer = () => ['--p12', join(dir, 'pki', 'personal.p12'), '--password', PASSWORD];

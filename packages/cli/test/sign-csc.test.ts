@@ -27,7 +27,8 @@ let token: string;
 
 function kyso(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn('node', [BIN, ...args], { env: { ...process.env, ...env } });
+    // The messages checked here are the English ones (the default language, Vietnamese, is errors-lang.test.ts's).
+    const child = spawn('node', [BIN, ...args], { env: { ...process.env, KYSO_LANG: 'en', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -14,7 +14,8 @@ let dir: string;
 let nss: string;
 
 function kyso(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  // The messages checked here are the English ones (the default language, Vietnamese, is errors-lang.test.ts's).
+  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_LANG: 'en', ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -12,7 +12,8 @@ function kyso(...args: string[]): { status: number | null; stdout: string; stder
   return kysoEnv(process.env, ...args);
 }
 function kysoEnv(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env });
+  // The messages checked here are the English ones (the default language, Vietnamese, is errors-lang.test.ts's).
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { KYSO_LANG: 'en', ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 function tool(cmd: string, ...args: string[]): { status: number | null; out: string } {

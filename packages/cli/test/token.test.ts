@@ -21,7 +21,8 @@ let nss: string;
 const outputs: string[] = [];
 
 function kyso(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, SOFTHSM2_CONF: token.conf, ...env } });
+  // The messages checked here are the English ones (the default language, Vietnamese, is errors-lang.test.ts's).
+  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, KYSO_LANG: 'en', SOFTHSM2_CONF: token.conf, ...env } });
   outputs.push(r.stdout, r.stderr);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

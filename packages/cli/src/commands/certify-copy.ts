@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { CodeAllocator, openSequenceStore } from '@kyso/core/codes';
 import { isKysoError } from '@kyso/core/errors';
 import { certifyCopy, type CertifyCopyOptions } from '@kyso/core/workflow';
-import { CliError } from '../cli-error.js';
+import { cannotRead, cannotWrite, CliError } from '../cli-error.js';
+import { t } from '../lang.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { loadSigner } from '../options/signer-options.js';
 
@@ -82,12 +83,12 @@ export function registerCertifyCopy(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .action(async (inputs: string[], o: CertifyCopyCliOptions) => {
       const book = Number(o.book);
-      if (!Number.isInteger(book) || book < 1) throw new CliError(`--book "${o.book}" is not a positive integer`, 64);
-      if (o.pageSize !== 'a4' && o.pageSize !== 'image') throw new CliError('--page-size must be a4 or image', 64);
+      if (!Number.isInteger(book) || book < 1) throw new CliError('CLI_USAGE', { en: `--book "${o.book}" is not a positive integer`, vi: `--book "${o.book}" không phải số nguyên dương` });
+      if (o.pageSize !== 'a4' && o.pageSize !== 'image') throw new CliError('CLI_USAGE', { en: '--page-size must be a4 or image', vi: '--page-size phải là a4 hoặc image' });
       const level = parseLevel(o.level);
       const ltv = ltvOptions(o, level);
       const { sets, batch } = await scanSets(inputs, o.list);
-      if (sets.length === 0) throw new CliError('nothing to certify: give scans, a folder or --list', 64);
+      if (sets.length === 0) throw new CliError('CLI_USAGE', { en: 'nothing to certify: give scans, a folder or --list', vi: 'không có gì để chứng thực: hãy đưa bản quét, một thư mục hoặc --list' });
 
       const officer = await loadSigner({ p12: o.officerP12, ...(o.officerPasswordEnv ? { passwordEnv: o.officerPasswordEnv } : {}) });
       const agency = await loadSigner({ p12: o.agencyP12, ...(o.agencyPasswordEnv ? { passwordEnv: o.agencyPasswordEnv } : {}) });
@@ -130,7 +131,11 @@ export function registerCertifyCopy(program: Command): void {
             await writeAtomically(output, pdf);
             Object.assign(item, { ok: true, output, certificationNumber: record.certificationNumber, book: record.bookLabel, resultCode: record.resultCode });
           } catch (e) {
-            item.error = isKysoError(e) ? { code: e.code, message: e.message } : { code: 'ERROR', message: e instanceof Error ? e.message : String(e) };
+            // The table speaks the invocation's language, as run.ts does for a failure of the whole command.
+            item.error =
+              isKysoError(e) || e instanceof CliError
+                ? { code: e.code, message: t({ en: e.message, vi: e.messageVi }) }
+                : { code: 'CLI_FAILED', message: e instanceof Error ? e.message : String(e) };
           }
           results.push(item);
           progress.step(item);
@@ -153,7 +158,7 @@ export function registerCertifyCopy(program: Command): void {
 /** The scan sets: the inputs as one set, a folder's files one per set, or the list file's lines. */
 async function scanSets(inputs: string[], list: string | undefined): Promise<{ sets: string[][]; batch: boolean }> {
   if (list) {
-    if (inputs.length > 0) throw new CliError('give either --list or input files, not both', 64);
+    if (inputs.length > 0) throw new CliError('CLI_USAGE', { en: 'give either --list or input files, not both', vi: 'dùng --list hoặc các tệp đầu vào, không dùng cả hai' });
     const text = (await readInput(list)).toString('utf8');
     const base = dirname(list);
     const sets = text
@@ -177,7 +182,7 @@ async function readInput(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+    throw cannotRead(file, e);
   }
 }
 
@@ -188,7 +193,7 @@ async function writeAtomically(output: string, pdf: Uint8Array): Promise<void> {
     await rename(tmp, output);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw new CliError(`cannot write ${output}: ${(e as Error).message}`);
+    throw cannotWrite(output, e);
   }
 }
 

@@ -24,13 +24,13 @@ function storeOptions(cmd: Command): Command {
 
 function parseCount(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 10_000) throw new CliError(`--count must be an integer 1..10000, got "${value}"`, 64);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10_000) throw new CliError('CLI_USAGE', { en: `--count must be an integer 1..10000, got "${value}"`, vi: `--count phải là số nguyên từ 1 đến 10000, nhận được "${value}"` });
   return n;
 }
 
 function parseBook(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new CliError(`--book must be a positive integer, got "${value}"`, 64);
+  if (!/^\d+$/.test(value) || n < 1) throw new CliError('CLI_USAGE', { en: `--book must be a positive integer, got "${value}"`, vi: `--book phải là số nguyên dương, nhận được "${value}"` });
   return n;
 }
 
@@ -99,7 +99,14 @@ export function describeCode(text: string): Record<string, unknown> {
       if (!isKysoError(e)) throw e;
     }
   }
-  throw new CliError(`not a result code, case code, certification number, owner or agency code: "${t}"`, 1);
+  throw new CliError(
+    'CLI_INPUT_INVALID',
+    {
+      en: `not a result code, case code, certification number, owner or agency code: "${t}"`,
+      vi: `không phải mã kết quả, mã hồ sơ, số chứng thực, mã chủ sở hữu hay mã cơ quan: "${t}"`,
+    },
+    1,
+  );
 }
 
 function flatten(value: unknown, prefix = ''): string[] {

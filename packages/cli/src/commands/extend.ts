@@ -1,7 +1,7 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { extendPdf } from '@kyso/core/sign';
-import { CliError } from '../cli-error.js';
+import { cannotRead, cannotWrite, CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { pdfPasswordFrom } from '../secrets.js';
 
@@ -25,14 +25,14 @@ export function registerExtend(program: Command): void {
     .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)")
     .action(async (input: string, opts: ExtendOptions) => {
       const level = parseLevel(opts.level);
-      if (level !== 'B-LT' && level !== 'B-LTA') throw new CliError('extend takes --level B-LT or B-LTA', 64);
+      if (level !== 'B-LT' && level !== 'B-LTA') throw new CliError('CLI_USAGE', { en: 'extend takes --level B-LT or B-LTA', vi: 'extend nhận --level B-LT hoặc B-LTA' });
       const password = pdfPasswordFrom(opts.pdfPasswordEnv);
       const { timestamper, validation } = ltvOptions({ ...(opts.tsa ? { tsa: opts.tsa } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) }, level === 'B-LT' ? 'B-B' : level);
       let pdf: Buffer;
       try {
         pdf = await readFile(input);
       } catch (e) {
-        throw new CliError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw cannotRead(input, e);
       }
       const out = await extendPdf(pdf, { level, ...password, ...(timestamper ? { timestamper } : {}), ...(validation ? { validation } : {}) });
       const tmp = `${opts.output}.kyso-${process.pid}.tmp`;
@@ -41,7 +41,7 @@ export function registerExtend(program: Command): void {
         await rename(tmp, opts.output);
       } catch (e) {
         await unlink(tmp).catch(() => undefined);
-        throw new CliError(`cannot write ${opts.output}: ${(e as Error).message}`);
+        throw cannotWrite(opts.output, e);
       }
       process.stdout.write(`Đã bổ sung / extended to ${level}: ${opts.output}\n`);
     });

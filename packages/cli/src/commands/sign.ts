@@ -1,8 +1,9 @@
+import { access, constants } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type DigestAlgorithm } from '@kyso/core/contracts';
 import { isKysoError } from '@kyso/core/errors';
 import { parseLockSpec, signPdfFile, type FieldLockOptions, type MdpPermission } from '@kyso/core/sign';
-import { CliError } from '../cli-error.js';
+import { cannotRead, CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { loadSigner, type SignerOptions } from '../options/signer-options.js';
 import { folderJobs, isFolder, openCscSigner, signFolder, wantsCsc, type CscOptions } from '../options/csc-options.js';
@@ -14,6 +15,7 @@ interface SignOptions extends SignerOptions, CscOptions {
   location?: string;
   contact?: string;
   field?: string;
+  fieldName?: string;
   digest?: string;
   resultCode?: string;
   level?: string;
@@ -41,6 +43,8 @@ export function registerSign(program: Command): void {
     .option('--location <text>', 'place of signing (/Location)')
     .option('--contact <text>', 'contact information (/ContactInfo)')
     .option('--field <name>', 'signature field name (default: next free SignatureN)')
+    // The library's name for it (SignOptions.fieldName), so a call and a command line read alike.
+    .option('--field-name <name>', 'same as --field')
     .option('--digest <alg>', 'sha256 | sha384 | sha512', 'sha256')
     .option('--pss', 'use RSA-PSS instead of PKCS#1 v1.5 for an RSA key')
     .option('--level <level>', 'PAdES level: B-B (default), B-T, B-LT or B-LTA', 'B-B')
@@ -65,10 +69,18 @@ export function registerSign(program: Command): void {
       const level = parseLevel(opts.level);
       const ltv = ltvOptions(opts, level);
       const mdp = mdpOptions(opts);
+      const fieldName = fieldOption(opts);
       const password = pdfPasswordFrom(opts.pdfPasswordEnv);
       // <input> may be a folder: every PDF in it is signed into the -o folder (with --csc under one authorization).
       const folder = await isFolder(input);
-      if (folder && opts.pkcs11Module !== undefined) throw new CliError('signing a folder takes --csc, --p12 or --key (a PKCS#11 session here serves one signature)', 64);
+      // An unreadable input is told before any key is opened (a token's PIN asked for nothing), and in the CLI's words.
+      if (!folder) await access(input, constants.R_OK).catch((e: unknown) => Promise.reject(cannotRead(input, e)));
+      if (folder && opts.pkcs11Module !== undefined) {
+        throw new CliError('CLI_USAGE', {
+          en: 'signing a folder takes --csc, --p12 or --key (a PKCS#11 session here serves one signature)',
+          vi: 'ký cả thư mục thì dùng --csc, --p12 hoặc --key (ở đây một phiên PKCS#11 chỉ phục vụ một chữ ký)',
+        });
+      }
       const signer = wantsCsc(opts) ? await openCscSigner(opts) : await loadSigner(opts);
       const signOne = (from: string, to: string) =>
         signPdfFile(from, to, {
@@ -79,7 +91,7 @@ export function registerSign(program: Command): void {
         ...(opts.reason ? { reason: opts.reason } : {}),
         ...(opts.location ? { location: opts.location } : {}),
         ...(opts.contact ? { contactInfo: opts.contact } : {}),
-        ...(opts.field ? { fieldName: opts.field } : {}),
+        ...(fieldName ? { fieldName } : {}),
         ...(opts.resultCode ? { resultCode: opts.resultCode } : {}),
         ...password,
         ...mdp,
@@ -90,17 +102,31 @@ export function registerSign(program: Command): void {
     });
 }
 
+/**
+ * --field or --field-name (the same option under two names). Both given
+ * they must agree: which one wins would be a guess.
+ */
+function fieldOption(opts: { field?: string; fieldName?: string }): string | undefined {
+  if (opts.field !== undefined && opts.fieldName !== undefined && opts.field !== opts.fieldName) {
+    throw new CliError('CLI_USAGE', {
+      en: `--field "${opts.field}" and --field-name "${opts.fieldName}" are the same option: give one`,
+      vi: `--field "${opts.field}" và --field-name "${opts.fieldName}" là cùng một tùy chọn: chỉ dùng một`,
+    });
+  }
+  return opts.field ?? opts.fieldName;
+}
+
 /** --certify, --lock and --lock-permissions as signPdf's certify and lock. */
 export function mdpOptions(opts: { certify?: string; lock?: string; lockPermissions?: string }): { certify?: { permissions: MdpPermission }; lock?: FieldLockOptions } {
   const certify = opts.certify === undefined ? undefined : permission(opts.certify, '--certify');
-  if (opts.lockPermissions !== undefined && opts.lock === undefined) throw new CliError('--lock-permissions goes with --lock', 64);
+  if (opts.lockPermissions !== undefined && opts.lock === undefined) throw new CliError('CLI_USAGE', { en: '--lock-permissions goes with --lock', vi: '--lock-permissions đi cùng --lock' });
   const lockP = opts.lockPermissions === undefined ? undefined : permission(opts.lockPermissions, '--lock-permissions');
   let lock: FieldLockOptions | undefined;
   if (opts.lock !== undefined) {
     try {
       lock = parseLockSpec(opts.lock, lockP);
     } catch (e) {
-      throw new CliError(`--lock: ${isKysoError(e) ? e.message : String(e)}`, 64);
+      throw new CliError('CLI_USAGE', { en: `--lock: ${isKysoError(e) ? e.message : String(e)}`, vi: `--lock: ${isKysoError(e) ? e.messageVi : String(e)}` });
     }
   }
   return { ...(certify ? { certify: { permissions: certify } } : {}), ...(lock ? { lock } : {}) };
@@ -109,7 +135,10 @@ export function mdpOptions(opts: { certify?: string; lock?: string; lockPermissi
 function permission(value: string, flag: string): MdpPermission {
   const v = value.trim();
   if (v === '1' || v === '2' || v === '3') return Number(v) as MdpPermission;
-  throw new CliError(`${flag} "${value}": use 1 (no changes), 2 (form filling and signing) or 3 (also annotations)`, 64);
+  throw new CliError('CLI_USAGE', {
+    en: `${flag} "${value}": use 1 (no changes), 2 (form filling and signing) or 3 (also annotations)`,
+    vi: `${flag} "${value}": dùng 1 (không được thay đổi), 2 (điền biểu mẫu và ký) hoặc 3 (thêm cả chú thích)`,
+  });
 }
 
 function parseDigest(d: string | undefined): DigestAlgorithm {
@@ -121,7 +150,7 @@ function parseDigest(d: string | undefined): DigestAlgorithm {
     case 'sha512':
       return 'SHA-512';
     default:
-      throw new CliError(`unknown digest "${d}": use sha256, sha384 or sha512`);
+      throw new CliError('CLI_USAGE', { en: `unknown digest "${d}": use sha256, sha384 or sha512`, vi: `không có thuật toán băm "${d}": dùng sha256, sha384 hoặc sha512` });
   }
 }
 

@@ -7,14 +7,16 @@ import { CliError } from '../cli-error.js';
 export function parseLevel(level: string | undefined): PadesLevel {
   const l = (level ?? 'B-B').toUpperCase();
   if (l === 'B-B' || l === 'B-T' || l === 'B-LT' || l === 'B-LTA') return l;
-  throw new CliError(`unknown level "${level}": use B-B, B-T, B-LT or B-LTA`, 64);
+  throw new CliError('CLI_USAGE', { en: `unknown level "${level}": use B-B, B-T, B-LT or B-LTA`, vi: `không có mức "${level}": dùng B-B, B-T, B-LT hoặc B-LTA` });
 }
 
 /** The TSA and validation-data options a level needs, from --tsa and --timeout. */
 export function ltvOptions(opts: { tsa?: string; timeout?: string }, level: PadesLevel): { timestamper?: Timestamper; validation?: { timeoutMs: number } } {
   const timeoutMs = Number(opts.timeout ?? '10000');
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout "${opts.timeout}" is not a positive number of milliseconds`, 64);
-  if (level !== 'B-B' && !opts.tsa) throw new CliError(`level ${level} needs --tsa <url>`, 64);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new CliError('CLI_USAGE', { en: `--timeout "${opts.timeout}" is not a positive number of milliseconds`, vi: `--timeout "${opts.timeout}" không phải số mili giây dương` });
+  }
+  if (level !== 'B-B' && !opts.tsa) throw new CliError('CLI_USAGE', { en: `level ${level} needs --tsa <url>`, vi: `mức ${level} cần --tsa <url> (máy chủ cấp dấu thời gian)` });
   return {
     ...(opts.tsa ? { timestamper: tsaTimestamper({ url: opts.tsa, timeoutMs }) } : {}),
     validation: { timeoutMs },
