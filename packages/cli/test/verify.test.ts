@@ -74,6 +74,19 @@ describe('kyso verify', () => {
     expect(JSON.parse(r.stdout).signatures[0].integrity).toBe('broken');
   });
 
+  it('an unsigned file: exit 4, "not signed" (not "invalid") in the text, verdict unsigned in JSON', () => {
+    const text = kyso(['verify', SAMPLE]);
+    expect(text.status, text.stderr).toBe(4);
+    expect(text.stdout).toMatch(/^CHƯA KÝ: tài liệu không có chữ ký số nào\./);
+    expect(text.stdout).not.toMatch(/KHÔNG HỢP LỆ/);
+    const en = kyso(['verify', SAMPLE, '--lang', 'en']);
+    expect(en.stdout).toMatch(/^NOT SIGNED: the document has no digital signature\./);
+    const json = kyso(['verify', SAMPLE, '--json']);
+    expect(json.status).toBe(4);
+    const report = JSON.parse(json.stdout);
+    expect([report.verdict, report.signatures.length, report.findings.map((f: { code: string }) => f.code)]).toEqual(['unsigned', 0, ['NOT_SIGNED']]);
+  });
+
   it('an unreadable file: exit 3 with a typed error', () => {
     const file = join(dir, 'not.pdf');
     writeFileSync(file, 'hello');
@@ -122,7 +135,7 @@ describe('kyso verify', () => {
     // There is no signed revision in the file to extract.
     const x = kyso(['verify', file, '--trust', root, '--extract', '1', '-o', join(dir, 'x.pdf')]);
     expect(x.status).not.toBe(0);
-    expect(x.stderr).toMatch(/no usable byte range to extract: .*lưu lại sau khi ký/);
+    expect(x.stderr).toMatch(/không có vùng byte dùng được để trích ra: .*lưu lại sau khi ký/);
   });
 
   it('a signed file cut short after signing: exit 1 with the signature\'s row, not "not signed" or unreadable', () => {

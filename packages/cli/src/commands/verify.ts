@@ -20,8 +20,8 @@ interface VerifyOptions {
   pdfPasswordEnv?: string;
 }
 
-/** Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 the file cannot be read; with --extract 0 once the revision is written. */
-const EXIT = { valid: 0, invalid: 1, indeterminate: 2, unreadable: 3 } as const;
+/** Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 the file cannot be read, 4 not signed at all; with --extract 0 once the revision is written. */
+const EXIT = { valid: 0, invalid: 1, indeterminate: 2, unreadable: 3, unsigned: 4 } as const;
 
 export function registerVerify(program: Command): void {
   program

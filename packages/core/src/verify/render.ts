@@ -6,7 +6,8 @@ const T = {
   verdict: {
     valid: { vi: 'HỢP LỆ: tài liệu được ký hợp lệ và không bị thay đổi ngoài phạm vi cho phép.', en: 'VALID: the document is validly signed and unchanged beyond what is permitted.' },
     indeterminate: { vi: 'CHƯA XÁC ĐỊNH: chữ ký đúng về mặt toàn vẹn nhưng chưa đủ căn cứ để tin cậy.', en: 'INDETERMINATE: the signatures are intact but cannot be fully trusted.' },
-    invalid: { vi: 'KHÔNG HỢP LỆ: tài liệu không được ký hoặc đã bị thay đổi sau khi ký.', en: 'INVALID: the document is unsigned or was changed after signing.' },
+    invalid: { vi: 'KHÔNG HỢP LỆ: chữ ký không hợp lệ hoặc tài liệu đã bị thay đổi sau khi ký.', en: 'INVALID: a signature is not valid or the document was changed after signing.' },
+    unsigned: { vi: 'CHƯA KÝ: tài liệu không có chữ ký số nào.', en: 'NOT SIGNED: the document has no digital signature.' },
   },
   indication: {
     TOTAL_PASSED: { vi: 'Hợp lệ', en: 'Valid' },

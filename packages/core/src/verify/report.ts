@@ -160,8 +160,13 @@ export interface CertifiedCopyReport {
 }
 
 export interface VerificationReport {
-  /** 'valid' only when every signature is TOTAL_PASSED and nothing suspicious changed. */
-  verdict: 'valid' | 'indeterminate' | 'invalid';
+  /**
+   * 'valid' only when every signature is TOTAL_PASSED and nothing suspicious
+   * changed; 'unsigned' when no signature field has a value (nothing to
+   * judge: not a forgery, not a signed document either; a broken signature
+   * is still a signature, judged 'invalid').
+   */
+  verdict: 'valid' | 'indeterminate' | 'invalid' | 'unsigned';
   policy: string;
   /** When validation was done (or the --at time). */
   validationTime: string;

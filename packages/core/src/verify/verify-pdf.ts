@@ -127,10 +127,11 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyPdfOptions = {})
   }
   // Only when no signature field has a value: a broken signature is still a signature.
   if (signatures.length === 0) {
-    findings.push({ code: 'NOT_SIGNED', severity: 'error', message: 'The document is not signed.', messageVi: 'Tài liệu chưa được ký số.' });
+    findings.push({ code: 'NOT_SIGNED', severity: 'warning', message: 'The document is not signed: it has no signature to check.', messageVi: 'Tài liệu chưa được ký số: không có chữ ký nào để kiểm tra.' });
   }
   let verdict: VerificationReport['verdict'] = 'valid';
-  if (signatures.length === 0 || docLevel === 'suspicious' || signatures.some((s) => s.indication === 'TOTAL_FAILED')) verdict = 'invalid';
+  if (signatures.length === 0) verdict = 'unsigned';
+  else if (docLevel === 'suspicious' || signatures.some((s) => s.indication === 'TOTAL_FAILED')) verdict = 'invalid';
   else if (signatures.some((s) => s.indication === 'INDETERMINATE')) verdict = 'indeterminate';
 
   return {

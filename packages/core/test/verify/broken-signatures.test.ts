@@ -266,9 +266,9 @@ describe('(d) the /ByteRange gap no longer matches /Contents', () => {
 });
 
 describe('(e) what is and is not "not signed"', () => {
-  it('an unsigned document: NOT_SIGNED, zero rows', async () => {
+  it('an unsigned document: verdict unsigned (not invalid), NOT_SIGNED, zero rows', async () => {
     const r = await verify(await makePdfLibPdf(1));
-    expect(r.verdict).toBe('invalid');
+    expect(r.verdict).toBe('unsigned');
     expect(r.signatures).toHaveLength(0);
     expect(r.findings.map((f) => f.code)).toEqual(['NOT_SIGNED']);
   });

@@ -74,7 +74,7 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: ServerContext): 
             type: 'object',
             required: ['verdict', 'policy', 'document', 'signatures', 'findings'],
             properties: {
-              verdict: { type: 'string', enum: ['valid', 'indeterminate', 'invalid'] },
+              verdict: { type: 'string', enum: ['valid', 'indeterminate', 'invalid', 'unsigned'] },
               policy: { type: 'string' },
               document: { type: 'object', additionalProperties: true },
               signatures: { type: 'array', items: { type: 'object', additionalProperties: true } },
