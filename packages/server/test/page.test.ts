@@ -43,7 +43,7 @@ async function upload(file: string, shot: string, lang: 'vi' | 'en' = 'vi'): Pro
 }
 
 describe('the verification page in headless Chromium', () => {
-  it('shows a green report with the signer\'s Vietnamese name for one of our signed files', async () => {
+  it('shows a valid report with the signer\'s Vietnamese name for one of our signed files (amber: its revocation was not checked)', async () => {
     const signer = SoftwareSigner.fromPem({ key: env.pki.organisation.keyPem, cert: env.pki.organisation.certPem, chain: env.pki.chainPem });
     const file = join(dir, 'signed.pdf');
     writeFileSync(file, await signPdf(samplePdf(), { signer }));
