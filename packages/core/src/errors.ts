@@ -1,4 +1,9 @@
 /**
+ * KysoError and its stable codes, alone (no other module loaded).
+ *
+ * @module @kyso/core/errors
+ */
+/**
  * Every failure kyso reports on purpose is a KysoError with a stable `code`
  * (safe to switch on, safe to show to an operator) and messages in English
  * and Vietnamese. Anything else escaping the public API is a bug.

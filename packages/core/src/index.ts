@@ -1,3 +1,8 @@
+/**
+ * What an application needs: sign, verify, extend, certify copies, signers, the trust store, codes, errors and the report types.
+ *
+ * @module @kyso/core
+ */
 /*
  * The root of @kyso/core: what an application needs to sign, verify, extend
  * and certify copies, the signers, the trust store, the codes and the typed

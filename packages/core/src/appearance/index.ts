@@ -1,3 +1,8 @@
+/**
+ * Visible signatures: the Decree 30/2020 layouts, fonts, the certification statement.
+ *
+ * @module @kyso/core/appearance
+ */
 export { buildAppearance, renderAppearance, embedAppearance, resolveLayout, pageBox } from './build-appearance.js';
 export type { AppearancePlacement, KeywordPlacement, RenderedAppearance, BuiltAppearance } from './build-appearance.js';
 export { drawLayout, realSize } from './draw.js';

@@ -1,3 +1,8 @@
+/**
+ * CMS / CAdES signatures built and read from bytes.
+ *
+ * @module @kyso/core/cms
+ */
 export { CmsSignerTemplate, createCadesTemplate } from './signer-template.js';
 export type { CmsSignerTemplateOptions, CmsAssembleOptions } from './signer-template.js';
 export { signDetached, cachedTemplate } from './sign-detached.js';

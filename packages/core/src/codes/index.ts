@@ -1,3 +1,8 @@
+/**
+ * Result codes, case codes and certification numbers, and the stores that hand them out exactly once.
+ *
+ * @module @kyso/core/codes
+ */
 // Codes: result codes, case codes, certification numbers, and the stores that
 // hand them out exactly once. Knows nothing about PDF.
 export * from './vietnam-time.js';

@@ -1,4 +1,9 @@
 /**
+ * The contracts every producer meets: Signer, Timestamper, the digest and signature algorithms.
+ *
+ * @module @kyso/core/contracts
+ */
+/**
  * The contracts every producer meets: what a Signer and a Timestamper are, and
  * the digest and signature algorithm names they speak. Nothing here knows a
  * PDF, a CMS structure or a network; cms/, time/, sign/ and @kyso/pkcs11 all

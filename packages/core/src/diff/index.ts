@@ -1,3 +1,8 @@
+/**
+ * Modification analysis between the revisions of a signed PDF.
+ *
+ * @module @kyso/core/diff
+ */
 export { ModificationAnalyzer } from './analyze.js';
 export type { DiffOptions, RevisionCost } from './analyze.js';
 export { modificationLevel } from './modification.js';

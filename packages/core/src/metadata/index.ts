@@ -1,3 +1,8 @@
+/**
+ * The XMP and /Info names kyso writes and reads (result code, certified copy).
+ *
+ * @module @kyso/core/metadata
+ */
 export {
   RESULT_CODE_XMP,
   RESULT_CODE_XMP_PROPERTY,

@@ -1,3 +1,8 @@
+/**
+ * The revision engine: lazy reader, objects, incremental writer, byte ranges.
+ *
+ * @module @kyso/core/pdf
+ */
 export { PdfReader } from './reader.js';
 export type { Revision, PdfReaderOptions } from './reader.js';
 export type { EncryptionInfo, CipherName } from './security/standard-handler.js';

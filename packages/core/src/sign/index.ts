@@ -1,3 +1,8 @@
+/**
+ * PAdES signing B-B to B-LTA, document timestamps, DSS, certification and field locks, signers.
+ *
+ * @module @kyso/core/sign
+ */
 export { signPdf, signPdfDetailed, signPdfFile } from './sign-pdf.js';
 export type { SignPdfResult, SignPdfFileResult } from './sign-pdf.js';
 export type { SignPdfOptions, SignatureAppearance, PadesLevel } from './options.js';

@@ -1,3 +1,8 @@
+/**
+ * For users' own tests: the TEST PKI generator and loopback TSA, OCSP and CRL services.
+ *
+ * @module @kyso/core/testing
+ */
 // Test helpers shipped for users' own tests: the TEST PKI generator lives here.
 // Nothing in this subpath is meant for production: every CA it makes says TEST.
 export { toPem, pemBlocks } from './pem.js';

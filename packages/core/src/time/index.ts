@@ -1,4 +1,9 @@
 /**
+ * RFC 3161 time-stamping and OCSP / CRL revocation clients.
+ *
+ * @module @kyso/core/time
+ */
+/**
  * Time-stamping (RFC 3161) and revocation (OCSP, CRL) clients.
  * Network access goes through a pluggable Fetcher; nothing here reaches
  * the network unless a caller asks for it.

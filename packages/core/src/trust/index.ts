@@ -1,3 +1,8 @@
+/**
+ * The trust store with the bundled BCY and national roots, chain building, signer identity.
+ *
+ * @module @kyso/core/trust
+ */
 export { parseCertificate, publicKeyOf } from './certificate.js';
 export type { ParsedCertificate, AlgorithmIdentifier, CertificateExtension, KeyUsageName } from './certificate.js';
 export { parseName, renderRfc4514, decodeDirectoryString } from './distinguished-name.js';

@@ -1,3 +1,8 @@
+/**
+ * verifyPdf, its report, indications and the text rendering.
+ *
+ * @module @kyso/core/verify
+ */
 export { verifyPdf, parsePdfDate } from './verify-pdf.js';
 export type { VerifyPdfOptions } from './verify-pdf.js';
 export type * from './report.js';

@@ -1,3 +1,8 @@
+/**
+ * Several steps in one call: the certified electronic copy, scans to PDF, the QR stamp.
+ *
+ * @module @kyso/core/workflow
+ */
 // Workflows: several steps (codes, statement, signatures) done in one call.
 export { certifyCopy } from './certify-copy.js';
 export type { CertifyCopyOptions, CertifyCopySigner, CertifiedCopy, CertifiedCopyRecord } from './certify-copy.js';
