@@ -7,9 +7,10 @@ import { cannotRead, CliError } from '../cli-error.js';
 import { ltvOptions, parseLevel } from '../options/pades-level.js';
 import { loadSigner, type SignerOptions } from '../options/signer-options.js';
 import { folderJobs, isFolder, openCscSigner, signFolder, wantsCsc, type CscOptions } from '../options/csc-options.js';
+import { addAppearanceOptions, appearanceFor, appearancePlan, type AppearanceCliOptions } from '../options/appearance-options.js';
 import { pdfPasswordFrom } from '../secrets.js';
 
-interface SignOptions extends SignerOptions, CscOptions {
+interface SignOptions extends SignerOptions, CscOptions, AppearanceCliOptions {
   output: string;
   reason?: string;
   location?: string;
@@ -28,7 +29,7 @@ interface SignOptions extends SignerOptions, CscOptions {
 }
 
 export function registerSign(program: Command): void {
-  program
+  const command = program
     .command('sign')
     .description('Ký một tệp PDF (PAdES) / sign a PDF (PAdES)')
     .argument('<input>', 'PDF to sign, or a folder: every PDF in it, into the -o folder')
@@ -64,13 +65,17 @@ export function registerSign(program: Command): void {
     .option('--token-serial <serial>', 'PKCS#11 token serial number (instead of --token)')
     .option('--pin-env <var>', 'environment variable holding the token PIN (with --pkcs11-module)')
     .option('--pin-file <file>', 'file whose first line is the token PIN (with --pkcs11-module)')
-    .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)")
+    .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)");
+  // The visible signature: none of these options, an invisible one (as before).
+  addAppearanceOptions(command)
     .action(async (input: string, opts: SignOptions) => {
       const level = parseLevel(opts.level);
       const ltv = ltvOptions(opts, level);
       const mdp = mdpOptions(opts);
       const fieldName = fieldOption(opts);
       const password = pdfPasswordFrom(opts.pdfPasswordEnv);
+      // Checked (and the image read) before any key is opened: a bad --rect asks for no PIN.
+      const visible = await appearancePlan(opts);
       // <input> may be a folder: every PDF in it is signed into the -o folder (with --csc under one authorization).
       const folder = await isFolder(input);
       // An unreadable input is told before any key is opened (a token's PIN asked for nothing), and in the CLI's words.
@@ -82,7 +87,8 @@ export function registerSign(program: Command): void {
         });
       }
       const signer = wantsCsc(opts) ? await openCscSigner(opts) : await loadSigner(opts);
-      const signOne = (from: string, to: string) =>
+      // A folder's files all get the same placement (a seal without --rect or --keyword: over each file's last visible signature).
+      const signOne = async (from: string, to: string) =>
         signPdfFile(from, to, {
         signer,
         level,
@@ -95,6 +101,7 @@ export function registerSign(program: Command): void {
         ...(opts.resultCode ? { resultCode: opts.resultCode } : {}),
         ...password,
         ...mdp,
+        ...(visible ? { appearance: await appearanceFor(visible, from, signer, password.pdfPassword) } : {}),
         });
       if (folder) return signFolder(signer, await folderJobs(input, opts.output), async (job) => (await signOne(job.input, job.output)).fieldName);
       const result = await signOne(input, opts.output);
