@@ -120,6 +120,8 @@ export type CoreErrorCode =
   | 'OCSP_FAILED'
   /** Validation data asked for a chain that does not end at a trusted root (a service collects only for its trusted chains). */
   | 'LTV_CHAIN_UNTRUSTED'
+  /** A certificate of the chain declares neither an OCSP responder nor a CRL, and revocation data is required for every certificate (details: subject, serial). */
+  | 'LTV_NO_REVOCATION_SOURCE'
   /** No OCSP response could be obtained for a certificate. */
   | 'OCSP_UNAVAILABLE'
   /** A CRL is refused (signature, issuer, validity, a delta or indirect CRL). */

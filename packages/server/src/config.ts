@@ -125,6 +125,12 @@ export interface ServerConfig {
   /** RFC 3161 TSA for levels B-T and up. */
   tsa?: { url: string; timeoutMs?: number };
   /**
+   * Long-term validation data (B-LT, B-LTA): a certificate that declares no
+   * OCSP responder and no CRL is refused (`require`, default) or left
+   * without a status (`if-declared`).
+   */
+  ltv: { revocation: 'require' | 'if-declared' };
+  /**
    * The VGCA plugin-compatible endpoints (/vgca/<Endpoint>): off unless set.
    * Files are fetched from and posted to these hosts only (host[:port]).
    */
@@ -144,7 +150,7 @@ export interface CscConfig {
   multisign: number;
 }
 
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust' | 'twoStep' | 'csc'>> & { trust?: Partial<ServerConfig['trust']>; twoStep?: Partial<ServerConfig['twoStep']>; csc?: Partial<CscConfig> };
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'trust' | 'twoStep' | 'csc' | 'ltv'>> & { trust?: Partial<ServerConfig['trust']>; twoStep?: Partial<ServerConfig['twoStep']>; csc?: Partial<CscConfig>; ltv?: Partial<ServerConfig['ltv']> };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -162,7 +168,7 @@ function isSigner(v: unknown): v is Signer {
 /** Fills defaults and checks everything; throws ConfigError listing every problem. */
 export function resolveConfig(input: ServerConfigInput): ServerConfig {
   const p: string[] = [];
-  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'opsListener', 'identities', 'apiKeys', 'trust', 'tsa', 'vgca', 'csc']);
+  const known = new Set(['host', 'port', 'dataDir', 'databaseUrl', 'databaseSchema', 'bodyLimit', 'maxConcurrent', 'maxQueue', 'requestTimeoutMs', 'workers', 'twoStep', 'publicVerify', 'trustProxy', 'opsListener', 'identities', 'apiKeys', 'trust', 'tsa', 'ltv', 'vgca', 'csc']);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be an object']);
   for (const k of Object.keys(input)) if (!known.has(k)) p.push(`unknown setting "${k}"`);
   const int = (name: string, v: unknown, def: number, min: number, max: number): number => {
@@ -196,6 +202,7 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     identities: [],
     apiKeys: [],
     trust: { policy: 'bcy', extraRoots: [] },
+    ltv: { revocation: 'require' },
     csc: { tokenTtlSeconds: 900, sadTtlSeconds: 300, maxSignaturesPerSad: 1000, multisign: 100 },
   };
   const onlyKeys = (where: string, v: unknown, allowed: readonly string[]) => {
@@ -204,6 +211,7 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
   onlyKeys('twoStep', input.twoStep, ['sessionTtlSeconds']);
   onlyKeys('trust', input.trust, ['policy', 'extraRoots']);
   onlyKeys('tsa', input.tsa, ['url', 'timeoutMs']);
+  onlyKeys('ltv', input.ltv, ['revocation']);
   onlyKeys('vgca', input.vgca, ['allowHosts', 'identity', 'maxBytes', 'timeoutMs']);
   onlyKeys('opsListener', input.opsListener, ['host', 'port']);
   onlyKeys('csc', input.csc, ['tokenTtlSeconds', 'sadTtlSeconds', 'maxSignaturesPerSad', 'multisign']);
@@ -260,6 +268,11 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
   if (input.tsa !== undefined) {
     if (typeof input.tsa !== 'object' || input.tsa === null || typeof input.tsa.url !== 'string' || !/^https?:\/\//.test(input.tsa.url)) p.push('tsa.url must be an http(s) URL');
     else cfg.tsa = { url: input.tsa.url, ...(input.tsa.timeoutMs !== undefined ? { timeoutMs: int('tsa.timeoutMs', input.tsa.timeoutMs, 10_000, 100, 600_000) } : {}) };
+  }
+  if (input.ltv?.revocation !== undefined) {
+    const r = input.ltv.revocation as unknown;
+    if (r === 'require' || r === 'if-declared') cfg.ltv.revocation = r;
+    else p.push('ltv.revocation must be require or if-declared');
   }
   if (input.vgca !== undefined) {
     const v = input.vgca as ServerConfig['vgca'];

@@ -53,3 +53,10 @@ it('refuses unknown settings inside nested sections, and a bad trustProxy', () =
   expect(resolveConfig({ trustProxy: ['127.0.0.1'] }).trustProxy).toEqual(['127.0.0.1']);
   expect(resolveConfig({}).trustProxy).toBe(false);
 });
+
+it('takes the LTV revocation policy: require by default, if-declared on request, anything else refused', () => {
+  expect(resolveConfig({}).ltv).toEqual({ revocation: 'require' });
+  expect(resolveConfig({ ltv: { revocation: 'if-declared' } }).ltv).toEqual({ revocation: 'if-declared' });
+  expect(() => resolveConfig({ ltv: { revocation: 'sometimes' } } as never)).toThrow(/ltv.revocation must be require or if-declared/);
+  expect(() => resolveConfig({ ltv: { revocations: 'require' } } as never)).toThrow(/unknown setting "ltv.revocations"/);
+});

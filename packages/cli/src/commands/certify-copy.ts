@@ -27,6 +27,7 @@ interface CertifyCopyCliOptions {
   level?: string;
   tsa?: string;
   timeout?: string;
+  revocation?: string;
   resultSuffix?: string;
   requestKey?: string;
   caseCode?: string;
@@ -79,6 +80,7 @@ export function registerCertifyCopy(program: Command): void {
     .option('--level <level>', 'PAdES level: B-B (default), B-T, B-LT or B-LTA', 'B-B')
     .option('--tsa <url>', 'RFC 3161 timestamp authority (needed from B-T up)')
     .option('--timeout <ms>', 'network timeout for the TSA, OCSP and CRL requests', '10000')
+    .option('--revocation <policy>', 'B-LT/B-LTA: a certificate that declares no OCSP or CRL is refused (require, default) or left without status (if-declared) / chứng thư không khai báo OCSP hay CRL: từ chối (require) hoặc bỏ qua (if-declared)', 'require')
     .option('--actor <name>', 'who asks, in the codes ledger', 'kyso-cli')
     .option('--json', 'print a JSON summary on stdout')
     .action(async (inputs: string[], o: CertifyCopyCliOptions) => {

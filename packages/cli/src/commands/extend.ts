@@ -10,6 +10,7 @@ interface ExtendOptions {
   level: string;
   tsa?: string;
   timeout?: string;
+  revocation?: string;
   pdfPasswordEnv?: string;
 }
 
@@ -22,12 +23,13 @@ export function registerExtend(program: Command): void {
     .option('--level <level>', 'B-LT or B-LTA', 'B-LTA')
     .option('--tsa <url>', 'RFC 3161 timestamp authority (for B-LTA)')
     .option('--timeout <ms>', 'network timeout for TSA, OCSP and CRL requests', '10000')
+    .option('--revocation <policy>', 'B-LT/B-LTA: a certificate that declares no OCSP or CRL is refused (require, default) or left without status (if-declared) / chứng thư không khai báo OCSP hay CRL: từ chối (require) hoặc bỏ qua (if-declared)', 'require')
     .option('--pdf-password-env <var>', "environment variable holding an encrypted PDF's user or owner password (default: the empty user password)")
     .action(async (input: string, opts: ExtendOptions) => {
       const level = parseLevel(opts.level);
       if (level !== 'B-LT' && level !== 'B-LTA') throw new CliError('CLI_USAGE', { en: 'extend takes --level B-LT or B-LTA', vi: 'extend nhận --level B-LT hoặc B-LTA' });
       const password = pdfPasswordFrom(opts.pdfPasswordEnv);
-      const { timestamper, validation } = ltvOptions({ ...(opts.tsa ? { tsa: opts.tsa } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) }, level === 'B-LT' ? 'B-B' : level);
+      const { timestamper, validation } = ltvOptions({ ...(opts.tsa ? { tsa: opts.tsa } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}), ...(opts.revocation ? { revocation: opts.revocation } : {}) }, level === 'B-LT' ? 'B-B' : level);
       let pdf: Buffer;
       try {
         pdf = await readFile(input);

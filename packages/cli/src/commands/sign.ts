@@ -22,6 +22,7 @@ interface SignOptions extends SignerOptions, CscOptions, AppearanceCliOptions {
   level?: string;
   tsa?: string;
   timeout?: string;
+  revocation?: string;
   certify?: string;
   lock?: string;
   lockPermissions?: string;
@@ -51,6 +52,7 @@ export function registerSign(program: Command): void {
     .option('--level <level>', 'PAdES level: B-B (default), B-T, B-LT or B-LTA', 'B-B')
     .option('--tsa <url>', 'RFC 3161 timestamp authority (needed from B-T up)')
     .option('--timeout <ms>', 'network timeout for the TSA, OCSP and CRL requests', '10000')
+    .option('--revocation <policy>', 'B-LT/B-LTA: a certificate that declares no OCSP or CRL is refused (require, default) or left without status (if-declared) / chứng thư không khai báo OCSP hay CRL: từ chối (require) hoặc bỏ qua (if-declared)', 'require')
     .option('--result-code <code>', 'result code (mã kết quả) to write into /Info and XMP under the signature')
     .option('--certify <p>', 'certification signature (DocMDP), the first signature only: 1 no changes, 2 form filling and signing, 3 also annotations')
     .option('--lock <fields>', 'lock form fields after this signature (FieldMDP): all | include:<a>,<b> | exclude:<a>,<b>')

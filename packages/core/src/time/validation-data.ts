@@ -37,6 +37,15 @@ export interface CollectValidationOptions {
    * introduces makes the service connect anywhere.
    */
   sources?: 'any' | 'trusted-chain';
+  /**
+   * A certificate that declares no OCSP responder and no CRL: `require`
+   * (default, as EU DSS does) refuses the chain with
+   * LTV_NO_REVOCATION_SOURCE naming it; `if-declared` records what the
+   * chain declares and nothing for such a certificate (as pyHanko does), so
+   * a verifier will find no status for it. A source that is declared must
+   * answer either way.
+   */
+  revocation?: 'require' | 'if-declared';
 }
 
 /**
@@ -107,6 +116,25 @@ async function anyPath(leaf: Uint8Array, candidates: readonly Uint8Array[], opti
   return chain.length ? chain.map((c: ParsedCertificate) => c.der) : [leaf];
 }
 
+function noRevocationSource(cert: Uint8Array, serialHex: string): KysoError {
+  let subject = '';
+  try {
+    subject = parseCertificate(cert).subject.rfc4514;
+  } catch {
+    // named by its serial only
+  }
+  const who = `${subject ? `"${subject}"` : 'a certificate'} (serial ${serialHex.toUpperCase()})`;
+  const whoVi = `${subject ? `"${subject}"` : 'một chứng thư số'} (số hiệu ${serialHex.toUpperCase()})`;
+  return new KysoError(
+    'LTV_NO_REVOCATION_SOURCE',
+    `The certificate ${who} declares neither an OCSP responder nor a CRL, so its revocation status cannot be recorded for long-term validation. Ask its issuer for a certificate that does, sign at B-T, or accept the gap with revocation: 'if-declared' (kyso: --revocation if-declared).`,
+    {
+      vi: `Chứng thư số ${whoVi} không khai báo máy chủ OCSP hay danh sách thu hồi (CRL), nên không ghi nhận được tình trạng thu hồi của nó cho kiểm tra dài hạn. Hãy đề nghị nơi cấp cấp chứng thư có khai báo, ký ở mức B-T, hoặc chấp nhận thiếu dữ liệu này bằng revocation: 'if-declared' (kyso: --revocation if-declared).`,
+      details: { subject, serial: serialHex.toUpperCase() },
+    },
+  );
+}
+
 async function revocationFor(path: readonly Uint8Array[], options: CollectValidationOptions): Promise<ValidationData> {
   const data: ValidationData = { certificates: [...path], ocspResponses: [], crls: [] };
   for (let i = 0; i + 1 < path.length || (i === 0 && path.length === 1); i++) {
@@ -143,10 +171,11 @@ async function revocationFor(path: readonly Uint8Array[], options: CollectValida
     }
     if (!done) {
       if (lastError instanceof KysoError) throw lastError;
-      throw new KysoError('OCSP_FAILED', 'A certificate in the chain names neither an OCSP responder nor a CRL: its status cannot be recorded.', {
-        vi: 'Một chứng thư số trong chuỗi không có địa chỉ OCSP hay CRL: không ghi nhận được tình trạng của nó.',
-        cause: lastError,
-      });
+      if (parts.ocspUrls.length === 0 && parts.crlUrls.length === 0) {
+        if (options.revocation === 'if-declared') continue;
+        throw noRevocationSource(cert, parts.serialHex);
+      }
+      throw new KysoError('OCSP_FAILED', 'No revocation status could be recorded for a certificate of the chain.', { vi: 'Không ghi nhận được tình trạng thu hồi của một chứng thư số trong chuỗi.', cause: lastError });
     }
   }
   return data;

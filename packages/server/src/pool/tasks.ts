@@ -17,7 +17,7 @@ export type SignTaskOptions = Omit<SignPdfOptions, 'signer' | 'timestamper' | 'v
    * chains that end at this policy's anchors or the configured extra roots,
    * from the URLs of those chains' certificates alone.
    */
-  tsa?: { url: string; timeoutMs: number; trustPolicy: 'bcy' | 'vn' };
+  tsa?: { url: string; timeoutMs: number; trustPolicy: 'bcy' | 'vn'; revocation: 'require' | 'if-declared' };
 };
 
 export interface SignTaskResult {
@@ -61,7 +61,7 @@ export async function runSign(pdf: Uint8Array, signer: Signer, options: SignTask
       ...rest,
       signer,
       documentHashes: true,
-      ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs, sources: 'trusted-chain', store: trust.storeFor(tsa.trustPolicy) } } : {}),
+      ...(tsa ? { timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs }), validation: { timeoutMs: tsa.timeoutMs, sources: 'trusted-chain', store: trust.storeFor(tsa.trustPolicy), revocation: tsa.revocation } } : {}),
     });
   } catch (e) {
     digests.inputSha256 = sha256Hex(pdf); // the audit record names the refused document too

@@ -96,7 +96,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
             ...(q.caseCode ? { caseCode: q.caseCode } : {}),
             ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
             ...(q.lockAfterSeal === false ? { lockAfterSeal: false } : {}),
-            ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000, sources: 'trusted-chain', store: ltvStore(ctx) } } : {}),
+            ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000, sources: 'trusted-chain', store: ltvStore(ctx), revocation: ctx.config.ltv.revocation } } : {}),
           }),
         );
       } catch (e) {

@@ -247,7 +247,7 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             identity.signer,
             {
               level,
-              ...(level !== 'B-B' && tsa ? { tsa: { url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000, trustPolicy: ctx.config.trust.policy } } : {}),
+              ...(level !== 'B-B' && tsa ? { tsa: { url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000, trustPolicy: ctx.config.trust.policy, revocation: ctx.config.ltv.revocation } } : {}),
               ...(o.reason ? { reason: o.reason } : {}),
               ...(o.location ? { location: o.location } : {}),
               ...(o.field ? { fieldName: o.field } : {}),
