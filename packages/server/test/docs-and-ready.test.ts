@@ -164,8 +164,10 @@ describe('/readyz and the TSA', () => {
     const r = await fetch(`${env.url}/readyz`, { headers: bearer(env.keys.ops) });
     expect(r.status).toBe(200);
     const body = (await r.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ready', store: 'ok' });
+    expect(body).toMatchObject({ status: 'ready', store: 'ok', capabilities: { signing: 'ready', timestamping: 'not-configured', verification: 'ready' } });
     expect(body).not.toHaveProperty('tsa');
+    // B-T traffic has nowhere to go: a load balancer's check for it says so.
+    expect((await fetch(`${env.url}/readyz?capability=timestamping`)).status).toBe(503);
   });
 
   it('is ready with tsa "ok" when the TSA accepts a connection', async () => {
@@ -179,8 +181,9 @@ describe('/readyz and the TSA', () => {
     const t = await startTwoAgencies({ tsa: { url: `http://127.0.0.1:${port}/tsa` } });
     try {
       const r = await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) });
-      expect(await r.json()).toEqual({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' }, tsa: 'ok' });
+      expect(await r.json()).toEqual({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' }, tsa: 'ok', capabilities: { signing: 'ready', timestamping: 'ready', verification: 'ready' } });
       expect(r.status).toBe(200);
+      expect((await fetch(`${t.url}/readyz?capability=timestamping`)).status).toBe(200);
       expect(connections).toBeGreaterThanOrEqual(1);
     } finally {
       await t.server.close();
@@ -188,7 +191,7 @@ describe('/readyz and the TSA', () => {
     }
   });
 
-  it('is not ready (503) with tsa "unreachable" when nothing listens on the TSA port', async () => {
+  it('with nothing listening on the TSA port: timestamping not ready (503 for ?capability=timestamping), the service still ready for B-B traffic (200)', async () => {
     // A port that was just ours and is now closed: connections to it are refused.
     const probe = createTcpServer();
     await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
@@ -198,9 +201,16 @@ describe('/readyz and the TSA', () => {
     try {
       const started = Date.now();
       const r = await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) });
-      expect(r.status).toBe(503);
-      expect(await r.json()).toEqual({ status: 'not-ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' }, tsa: 'unreachable' });
+      expect(r.status).toBe(200);
+      expect(await r.json()).toEqual({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' }, tsa: 'unreachable', capabilities: { signing: 'ready', timestamping: 'not-ready', verification: 'ready' } });
       expect(Date.now() - started).toBeLessThan(3000);
+      const stamping = await fetch(`${t.url}/readyz?capability=timestamping`, { headers: bearer(t.keys.ops) });
+      expect(stamping.status).toBe(503);
+      expect(await stamping.json()).toMatchObject({ status: 'not-ready', tsa: 'unreachable' });
+      // Anonymous: the status alone, per capability.
+      expect(await (await fetch(`${t.url}/readyz?capability=timestamping`)).json()).toEqual({ status: 'not-ready' });
+      expect(await (await fetch(`${t.url}/readyz?capability=signing`)).json()).toEqual({ status: 'ready' });
+      expect((await fetch(`${t.url}/readyz?capability=everything`)).status).toBe(400);
     } finally {
       await t.server.close();
     }

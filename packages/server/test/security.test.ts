@@ -353,7 +353,12 @@ describe('operations endpoints', () => {
     expect(text).not.toContain('binh-dinh');
     expect((await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.binh) })).status).toBe(403);
     expect((await fetch(`${t.url}/readyz`, { headers: bearer('kyso_not_a_key') })).status).toBe(401);
-    expect(await (await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) })).json()).toEqual({ status: 'ready', store: 'ok', signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' } });
+    expect(await (await fetch(`${t.url}/readyz`, { headers: bearer(t.keys.ops) })).json()).toEqual({
+      status: 'ready',
+      store: 'ok',
+      signers: { 'binh-dinh': 'ok', 'ha-noi': 'ok' },
+      capabilities: { signing: 'ready', timestamping: 'not-configured', verification: 'ready' },
+    });
     expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 

@@ -7,6 +7,10 @@ import { bearer, errorSchema } from './schemas.js';
 
 const TSA_CONNECT_TIMEOUT_MS = 2000;
 
+const CAPABILITIES = ['signing', 'timestamping', 'verification'] as const;
+type Capability = (typeof CAPABILITIES)[number];
+type CapabilityState = 'ready' | 'not-ready' | 'not-configured';
+
 const readySchema = {
   type: 'object',
   required: ['status'],
@@ -15,6 +19,11 @@ const readySchema = {
     store: { type: 'string' },
     signers: { type: 'object', additionalProperties: { type: 'string' } },
     tsa: { type: 'string', enum: ['ok', 'unreachable'], description: 'Only when a TSA is configured' },
+    capabilities: {
+      type: 'object',
+      description: 'Each capability on its own: signing (B-B), timestamping (B-T and up, and /csc/v2/signatures/timestamp), verification',
+      properties: Object.fromEntries(CAPABILITIES.map((c) => [c, { type: 'string', enum: ['ready', 'not-ready', 'not-configured'] }])),
+    },
   },
 } as const;
 
@@ -48,11 +57,18 @@ function tcpReachable(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 interface Readiness {
-  ok: boolean;
-  detail: { status: 'ready' | 'not-ready'; store: string; signers: Record<string, string>; tsa?: 'ok' | 'unreachable' };
+  capabilities: Record<Capability, CapabilityState>;
+  detail: { status: 'ready' | 'not-ready'; store: string; signers: Record<string, string>; tsa?: 'ok' | 'unreachable'; capabilities: Record<Capability, CapabilityState> };
 }
 
-/** The store answers, every identity's certificate is readable and unexpired and, with a TSA, a TCP connection to it opens. */
+/**
+ * Each capability's readiness. Signing (B-B): the store answers and every
+ * identity's certificate is readable and unexpired. Timestamping (B-T and
+ * up): signing, and a TCP connection to the TSA opens. Verification needs
+ * neither. The service as a whole (`/readyz` without `capability`) is ready
+ * when signing and verification are: a TSA that is down takes the B-T
+ * traffic out (`?capability=timestamping`), not the B-B traffic.
+ */
 async function readiness(ctx: ServerContext): Promise<Readiness> {
   const tsaUrl = ctx.config.tsa?.url;
   // Started first so the probe costs the slowest check, not the sum of them.
@@ -75,8 +91,26 @@ async function readiness(ctx: ServerContext): Promise<Readiness> {
     signers[name] = state;
   }
   const tsa = tsaCheck ? ((await tsaCheck) ? 'ok' : 'unreachable') : undefined;
-  const ok = store === 'ok' && Object.values(signers).every((s) => s === 'ok') && tsa !== 'unreachable';
-  return { ok, detail: { status: ok ? 'ready' : 'not-ready', store, signers, ...(tsa ? { tsa } : {}) } };
+  const signing: CapabilityState = store === 'ok' && Object.values(signers).every((s) => s === 'ok') ? 'ready' : 'not-ready';
+  const capabilities: Record<Capability, CapabilityState> = {
+    signing,
+    timestamping: tsa === undefined ? 'not-configured' : signing === 'ready' && tsa === 'ok' ? 'ready' : 'not-ready',
+    verification: 'ready',
+  };
+  const status = overall(capabilities, undefined);
+  return { capabilities, detail: { status, store, signers, ...(tsa ? { tsa } : {}), capabilities } };
+}
+
+/** The status for one capability, or for the service as a whole (signing and verification). */
+function overall(capabilities: Record<Capability, CapabilityState>, capability: Capability | undefined): 'ready' | 'not-ready' {
+  if (capability) return capabilities[capability] === 'ready' ? 'ready' : 'not-ready';
+  return capabilities.signing === 'ready' && capabilities.verification === 'ready' ? 'ready' : 'not-ready';
+}
+
+/** /readyz's answer: the status asked for (the whole service, or `?capability=`), with the parts for an ops caller. */
+function readyAnswer(r: Readiness, capability: Capability | undefined, detailed: boolean): { code: number; body: Record<string, unknown> } {
+  const status = overall(r.capabilities, capability);
+  return { code: status === 'ready' ? 200 : 503, body: detailed ? { ...r.detail, status } : { status } };
 }
 
 const opsErrors = { 401: { description: 'AUTH_REQUIRED: a key was sent and is not valid', ...errorSchema }, 403: { description: 'FORBIDDEN: the key has no ops scope', ...errorSchema } };
@@ -91,16 +125,17 @@ const opsErrors = { 401: { description: 'AUTH_REQUIRED: a key was sent and is no
 export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, openapi: () => Record<string, unknown>): void {
   app.get('/healthz', { schema: { summary: 'The process is up (public)', tags: ['ops'], response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
 
-  app.get(
+  app.get<{ Querystring: { capability?: Capability } }>(
     '/readyz',
     {
       config: { operation: 'ops', anonymous: true },
       schema: {
         summary: 'The stores, signers and TSA are reachable',
         description:
-          "The store answers, every identity's certificate is readable and unexpired and, when a TSA is configured, a TCP connection to it opens within 2 s. Without a key: only `{ status }`. With a key that has the `ops` operation: which part failed, each identity by name.",
+          "Readiness per capability. signing (B-B): the store answers and every identity's certificate is readable and unexpired; timestamping (B-T and up): signing, and a TCP connection to the configured TSA opens within 2 s; verification: always. Without `capability`, the service is ready when signing and verification are (a TSA that is down does not take B-B traffic out of a load balancer); with `capability=timestamping` (or signing, verification), the answer is that capability's. Without a key: only `{ status }`. With a key that has the `ops` operation: which part failed, each identity by name, and every capability.",
         tags: ['ops'],
         security: [{}, ...bearer],
+        querystring: { type: 'object', properties: { capability: { type: 'string', enum: [...CAPABILITIES] } }, additionalProperties: false },
         response: {
           200: { description: 'Ready (details only for an ops key)', ...readySchema },
           503: { description: 'Not ready: the failing part is named (for an ops key)', ...readySchema },
@@ -109,8 +144,8 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
       },
     },
     async (req, reply) => {
-      const r = await readiness(ctx);
-      return reply.code(r.ok ? 200 : 503).send(req.kyso.key ? r.detail : { status: r.detail.status });
+      const a = readyAnswer(await readiness(ctx), req.query.capability, Boolean(req.kyso.key));
+      return reply.code(a.code).send(a.body);
     },
   );
 
@@ -146,9 +181,12 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext, open
  */
 export function registerOpsListenerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const r = await readiness(ctx);
-    return reply.code(r.ok ? 200 : 503).send(r.detail);
+  app.get<{ Querystring: { capability?: string } }>('/readyz', async (req, reply) => {
+    const asked = req.query.capability;
+    const capability = CAPABILITIES.find((c) => c === asked);
+    if (asked !== undefined && !capability) return reply.code(400).send({ code: 'REQUEST_INVALID', message: `capability must be one of ${CAPABILITIES.join(', ')}.`, messageVi: `capability phải là một trong ${CAPABILITIES.join(', ')}.` });
+    const a = readyAnswer(await readiness(ctx), capability, true);
+    return reply.code(a.code).send(a.body);
   });
   app.get('/metrics', async (_req, reply) => {
     reply.type(ctx.metrics.registry.contentType);
