@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -155,6 +156,15 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   };
 
   app.decorateRequest('kyso', null as unknown as RequestContext);
+  // Node's deadlines start with a request's first byte: a connection that never sends one would be held until the client
+  // lets go (thousands of them exhaust descriptors). Its first request must start within the same deadline as a whole request.
+  app.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), config.requestTimeoutMs);
+    timer.unref();
+    const done = () => clearTimeout(timer);
+    socket.once('data', done);
+    socket.once('close', done);
+  });
   // No route takes text; without this parser text/plain is refused with 415 instead of reaching a JSON schema as a string.
   app.removeContentTypeParser('text/plain');
   // A route that declares no query parameters refuses any (an ignored ?identity= would look as if it chose something).
