@@ -84,6 +84,8 @@ export type CoreErrorCode =
   | 'SIGN_CERTIFY_NOT_FIRST'
   /** Signing into a field that an earlier signature's FieldMDP lock covers. */
   | 'SIGN_FIELD_LOCKED'
+  /** An original and the update a service answered do not make the file it signed (SHA-256 differs): another original, or a cut answer. */
+  | 'SIGN_UPDATE_MISMATCH'
   /** The keyword to place the visible signature next to is not in the page's text. */
   | 'APPEARANCE_KEYWORD_NOT_FOUND'
   // CMS

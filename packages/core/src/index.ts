@@ -17,7 +17,7 @@ export type { KysoErrorCode, KysoErrorOptions, KysoErrorCodeRegistry, CoreErrorC
 
 export type { Signer, DigestAlgorithm, SignatureAlgorithm, Timestamper } from './contracts/index.js';
 
-export { signPdf, signPdfDetailed, signPdfFile, preparePdf, embedSignature, extendPdf, addDocumentTimestamp, parseLockSpec } from './sign/index.js';
+export { signPdf, signPdfDetailed, signPdfFile, preparePdf, embedSignature, extendPdf, addDocumentTimestamp, parseLockSpec, appendSignedUpdate } from './sign/index.js';
 export type {
   SignPdfOptions,
   SignPdfResult,

@@ -18,6 +18,7 @@ export { extendPdf } from './ltv.js';
 export type { ExtendPdfOptions } from './ltv.js';
 export type { CertifyOptions, MdpPermission } from './certification.js';
 export { parseLockSpec } from './field-lock.js';
+export { appendSignedUpdate, appendSignedUpdateToFile } from './signed-update.js';
 export type { FieldLockOptions, LockAction } from './field-lock.js';
 export { CscSigner } from './csc/csc-signer.js';
 export type { CscSignerOptions, CscCredentialInfo } from './csc/csc-signer.js';
