@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@kyso\/core\/([a-z]+)$/, replacement: here('./packages/core/src/$1/index.ts') },
       { find: /^@kyso\/pkcs11$/, replacement: here('./packages/pkcs11/src/index.ts') },
       { find: /^@kyso\/server$/, replacement: here('./packages/server/src/index.ts') },
+      { find: /^@kyso\/client$/, replacement: here('./packages/client/src/index.ts') },
     ],
   },
   test: {

@@ -1,7 +1,8 @@
 /**
  * The signing service, embedded: start it in development mode (a TEST
- * identity and a TEST API key in a data directory), then talk to it over HTTP
- * as a portal would: sign a PDF, verify it, take a case code.
+ * identity and a TEST API key in a data directory), then talk to it as a
+ * portal would, through @kyso/client: sign a PDF, verify it, take a case
+ * code, check the audit chain.
  *
  *   node --import tsx examples/server-sign.ts [data-dir]
  *
@@ -10,6 +11,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createKysoClient, KysoClientError } from '@kyso/client';
 import { createServer, prepareDevMode } from '@kyso/server';
 
 const dataDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'kyso-server-example-'));
@@ -20,33 +22,27 @@ const url = await server.listen();
 const key = dev.newApiKey;
 if (!key) throw new Error(`${dataDir} already has a development key: use a fresh directory`);
 
+const kyso = createKysoClient({ baseUrl: url, apiKey: key });
 try {
-  const signed = await fetch(`${url}/v1/sign?reason=${encodeURIComponent('Chứng thực bản sao')}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/pdf', 'x-kyso-location': encodeURIComponent('Bình Định') },
-    body: readFileSync(join(import.meta.dirname, 'assets/sample.pdf')),
-  });
-  if (!signed.ok) throw new Error(`sign failed: ${JSON.stringify(await signed.json())}`);
-  const pdf = Buffer.from(await signed.arrayBuffer());
-  writeFileSync(join(dataDir, 'signed.pdf'), pdf);
-  console.log(`signed: field ${signed.headers.get('x-kyso-field')}, audit record ${signed.headers.get('x-kyso-audit-id')}`);
+  const signed = await kyso.sign(readFileSync(join(import.meta.dirname, 'assets/sample.pdf')), { reason: 'Chứng thực bản sao', location: 'Bình Định' });
+  writeFileSync(join(dataDir, 'signed.pdf'), signed.pdf);
+  console.log(`signed: field ${signed.field}, audit record ${signed.auditId}`);
 
-  const report = (await (await fetch(`${url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: pdf })).json()) as {
-    verdict: string;
-    signatures: { signer: { commonName: string } }[];
-  };
-  console.log(`verified: ${report.verdict}, signed by ${report.signatures[0]?.signer.commonName}`);
+  const report = await kyso.verify(signed.pdf);
+  const signer = report.signatures[0]?.signer as { commonName?: string } | undefined;
+  console.log(`verified: ${report.verdict}, signed by ${signer?.commonName}`);
 
-  const codeRequest = () =>
-    fetch(`${url}/v1/codes/case`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': 'portal-request-1001' }, body: '{}' }).then(
-      (r) => r.json() as Promise<{ codes: { code: string }[] }>,
-    );
-  const first = await codeRequest();
-  const retry = await codeRequest();
+  // A retry with the same idempotency key gets the same code.
+  const first = await kyso.codes.caseCodes({ idempotencyKey: 'portal-request-1001' });
+  const retry = await kyso.codes.caseCodes({ idempotencyKey: 'portal-request-1001' });
   console.log(`case code: ${first.codes[0]?.code} (retry: ${retry.codes[0]?.code})`);
 
-  const chain = (await (await fetch(`${url}/v1/audit/verify`, { headers: { authorization: `Bearer ${key}` } })).json()) as { ok: boolean; records: number };
+  const chain = await kyso.audit.verify();
   console.log(`audit chain: ${chain.ok ? 'intact' : 'BROKEN'}, ${chain.records} records`);
+} catch (e) {
+  // Every refusal has the service's stable code and its message in both languages.
+  if (e instanceof KysoClientError) console.error(`${e.status} ${e.code}: ${e.message} / ${e.messageVi}`);
+  throw e;
 } finally {
   await server.close();
 }

@@ -28,7 +28,7 @@ describe('appendSignedUpdate', () => {
 
   it('refuses another original, a cut update and a malformed digest', () => {
     const other = Buffer.from(original);
-    other[200] ^= 1;
+    other[200] = other[200]! ^ 1;
     expect(() => appendSignedUpdate(other, update, sha256(full))).toThrow(expect.objectContaining({ code: 'SIGN_UPDATE_MISMATCH' }));
     expect(() => appendSignedUpdate(original, update.subarray(0, update.length - 1), sha256(full))).toThrow(expect.objectContaining({ code: 'SIGN_UPDATE_MISMATCH' }));
     expect(() => appendSignedUpdate(original, update, 'abc')).toThrow(expect.objectContaining({ code: 'SIGN_OPTIONS_INVALID' }));

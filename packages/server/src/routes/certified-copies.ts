@@ -4,6 +4,7 @@ import type { ServerContext } from '../context.js';
 import { countSignature } from '../metrics.js';
 import { errors, HttpError } from '../errors.js';
 import { bearer, errorResponses } from './schemas.js';
+import { headerValue } from './sign.js';
 
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 
@@ -111,7 +112,7 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
       req.kyso.code = r.resultCode;
       req.kyso.field = `${r.fields.officer},${r.fields.agency}`;
       reply
-        .header('x-kyso-result-code', r.resultCode)
+        .header('x-kyso-result-code', headerValue(r.resultCode))
         .header('x-kyso-certification-number', String(r.certificationNumber))
         .header('x-kyso-book', encodeURIComponent(r.bookLabel))
         .type('application/pdf');

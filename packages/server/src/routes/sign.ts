@@ -95,7 +95,7 @@ export function sendPdf(reply: FastifyReply, parts: Uint8Array[]): FastifyReply 
 }
 
 /** Header values must be Latin-1, and a field name or result-code suffix may be Vietnamese ("QĐ"): such values go percent-encoded, as X-Kyso-* request headers do. */
-function headerValue(s: string): string {
+export function headerValue(s: string): string {
   return /^[\x20-\x7e]*$/.test(s) ? s : encodeURIComponent(s);
 }
 

@@ -8,7 +8,7 @@ import { externalSigner } from '../two-step/external-signer.js';
 import { checkSignatureValue } from '../two-step/signature-check.js';
 import type { ExternalScheme, SignSessionRecord } from '../two-step/sign-session.js';
 import { bearer, errorResponses, pdfPasswordOf } from './schemas.js';
-import { MDP_PROPERTIES, mdpOptions, pdfBody } from './sign.js';
+import { headerValue, MDP_PROPERTIES, mdpOptions, pdfBody } from './sign.js';
 
 const DIGESTS = ['SHA-256', 'SHA-384', 'SHA-512'] as const;
 const SCHEMES = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'ECDSA'] as const;
@@ -237,7 +237,7 @@ export function registerTwoStepRoutes(app: FastifyInstance, ctx: ServerContext, 
       // Claimed only now, atomically: a concurrent completion of the same session gets 409.
       if (!(await ctx.store.finishSignSession(session.id, 'completed'))) throw sessionErrors.completed();
       ctx.metrics.signatures.inc({ identity: 'two-step', level: 'B-B', result: 'ok' });
-      reply.header('x-kyso-field', session.fieldName).type('application/pdf');
+      reply.header('x-kyso-field', headerValue(session.fieldName)).type('application/pdf');
       return reply.send(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
     },
   );
