@@ -15,6 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { CodeAllocator, SoftwareSigner, certifyCopy, signPdf, type VerificationReport } from '@kyso/core';
 import { SqliteSequenceStore } from '@kyso/core/codes';
 import { createTestPki, startTestServices, type TestServices } from '@kyso/core/testing';
+import { createKysoClient } from '@kyso/client';
 import { createServer, generateApiKey, hashApiKey, type KysoServer } from '@kyso/server';
 import { bearer, LogCapture, samplePdf, tempDir } from './helpers.js';
 
@@ -72,10 +73,9 @@ afterAll(async () => {
 const organisation = () => SoftwareSigner.fromPem({ key: services.pki.organisation.keyPem, cert: services.pki.organisation.certPem, chain: services.pki.chainPem });
 const personal = () => SoftwareSigner.fromPem({ key: services.pki.personal.keyPem, cert: services.pki.personal.certPem, chain: services.pki.chainPem });
 
+/** The report the page is given, through the service's own client (what an integrating system would read). */
 async function report(url: string, pdf: Uint8Array, lang: 'vi' | 'en' = 'vi'): Promise<VerificationReport> {
-  const res = await fetch(`${url}/v1/verify?lang=${lang}`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: pdf });
-  expect(res.status).toBe(200);
-  return (await res.json()) as VerificationReport;
+  return (await createKysoClient({ baseUrl: url }).verify(pdf, { lang })) as unknown as VerificationReport;
 }
 
 interface Card {
