@@ -1,7 +1,8 @@
 /**
- * Smoke test of the signing benchmark harness: it runs, in its smallest
- * mode, as a child process and prints one well-formed JSON object. Speed is
- * never asserted here; numbers live in benchmarks/README.md.
+ * Smoke tests of the benchmark harnesses (sign, server, startup, and
+ * `pnpm bench`'s all.ts): each runs, in its smallest mode, as a child
+ * process and prints one well-formed JSON object. Speed is never asserted
+ * here; numbers live in benchmarks/README.md.
  */
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { makeImagePdf, makeTextPdf } from './fixtures.js';
+import { formatTable, type Row } from './bench-table.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -68,12 +70,33 @@ describe('benchmarks/server.bench.ts', () => {
     expect(lines).toHaveLength(1);
     const r = JSON.parse(lines[0]!) as {
       workers: number;
+      sizeBytes: number;
       library: { perSec: number; cpuMsPerSign: number };
-      saturation: { perSec: number; p50: number; p99: number; statuses: Record<string, number> };
-      overload: { statuses: Record<string, number>; onlyBusyBeyondCapacity: boolean; peakRssBytes: number; aliveAfter: boolean; audit: { records: number; chainOk: boolean; missing: number; unaudited: number } };
+      libraryWorkers: { threads: number; perSec: number; cpuMsPerSign: number };
+      ceiling: { clients: number; perSec: number; serverCpuMsPerRequest: number; responseBytes: number; p50: number; p99: number; statuses: Record<string, number> };
+      saturation: { clients: number; perSec: number; p50: number; p99: number; statuses: Record<string, number> };
+      service: { ratio: number; limitedBy: string; target: number; pass: boolean };
+      at70: { rate: number; p50: number; p99: number; p99TargetMs: number; p99Pass: boolean; statuses: Record<string, number> };
+      overload: { factor: number; rate: number; statuses: Record<string, number>; onlyBusyBeyondCapacity: boolean; peakRssBytes: number; aliveAfter: boolean; audit: { records: number; chainOk: boolean; missing: number; unaudited: number } };
       csc: { raw: { alone: { perSec: number }; all: { perSec: number; perSecPerThread: number } }; batch1: { hashesPerSec: number; statuses: Record<string, number> }; batch50: { hashesPerCall: number; hashesPerSec: number; ratioPerCore: number; efficiency: number; statuses: Record<string, number> } };
     };
     expect(r.library.perSec).toBeGreaterThan(0);
+    // The library on as many threads as the service's workers, and the HTTP ceiling, from the same run.
+    expect(r.libraryWorkers.threads).toBe(r.workers);
+    expect(r.libraryWorkers.perSec).toBeGreaterThan(0);
+    expect(r.ceiling.clients).toBe(r.saturation.clients);
+    expect(r.ceiling.perSec).toBeGreaterThan(0);
+    expect(r.ceiling.responseBytes).toBe(r.sizeBytes + 20 * 1024);
+    expect(Object.keys(r.ceiling.statuses)).toEqual(['200']);
+    expect(r.service.ratio).toBeCloseTo(r.saturation.perSec / Math.min(r.libraryWorkers.perSec, r.ceiling.perSec), 6);
+    expect(['library', 'ceiling']).toContain(r.service.limitedBy);
+    expect(r.service.target).toBe(0.85);
+    expect(typeof r.service.pass).toBe('boolean');
+    expect(r.at70.rate).toBeCloseTo(0.7 * r.saturation.perSec, 6);
+    expect(r.at70.p99TargetMs).toBe(50);
+    expect(typeof r.at70.p99Pass).toBe('boolean');
+    expect(r.overload.factor).toBe(3);
+    expect(r.overload.rate).toBeCloseTo(3 * r.saturation.perSec, 6);
     expect(r.saturation.perSec).toBeGreaterThan(0);
     expect(Object.keys(r.saturation.statuses)).toEqual(['200']);
     expect(r.overload.onlyBusyBeyondCapacity).toBe(true);
@@ -95,6 +118,78 @@ describe('benchmarks/server.bench.ts', () => {
     }
     expect(r.csc.batch50.efficiency).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe('benchmarks/startup.bench.ts', () => {
+  it('prints one JSON object: floor, verify and sign medians, ratios to the floor', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, 'startup.bench.ts'), '--json', '--runs', '1'], { cwd: root, timeout: 120_000, maxBuffer: 1 << 20 });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]!) as Record<string, any>;
+    expect(Object.keys(r).sort()).toEqual(['cpus', 'floor', 'loadAverage', 'node', 'pass', 'runs', 'sign', 'targetSeconds', 'verify'].sort());
+    expect(r.runs).toBe(1);
+    expect(r.targetSeconds).toBe(0.3);
+    expect(r.floor.command).toBe('node -e 0');
+    for (const k of ['floor', 'verify', 'sign']) {
+      expect(r[k].runs).toBe(1);
+      expect(r[k].medianMs).toBeGreaterThan(0);
+      expect(r[k].minMs).toBeLessThanOrEqual(r[k].medianMs);
+      expect(r[k].maxMs).toBeGreaterThanOrEqual(r[k].medianMs);
+    }
+    for (const k of ['verify', 'sign']) {
+      expect(r[k].ratio).toBeCloseTo(r[k].medianMs / r.floor.medianMs, 6);
+      expect(typeof r[k].pass).toBe('boolean');
+    }
+    expect(r.verify.command).toContain('packages/cli/dist/bin.js verify');
+    expect(r.sign.command).toContain('packages/cli/dist/bin.js sign');
+  }, 150_000);
+});
+
+describe('benchmarks/all.ts', () => {
+  it('runs the chosen benchmarks in their smallest modes and prints one combined JSON object with a row per figure', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, 'all.ts'), '--json', '--smallest', '--only', 'startup,verify'], { cwd: root, timeout: 150_000, maxBuffer: 1 << 22 });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]!) as { node: string; cpus: number; loadAverage: { start: number[]; end: number[] }; mode: string; reports: Record<string, unknown>; errors: Record<string, string>; skipped: Record<string, string>; rows: Row[] };
+    expect(Object.keys(r).sort()).toEqual(['cpus', 'errors', 'loadAverage', 'mode', 'node', 'reports', 'rows', 'skipped'].sort());
+    expect(r.mode).toBe('smallest');
+    expect(r.cpus).toBeGreaterThan(0);
+    expect(r.loadAverage.start).toHaveLength(3);
+    expect(r.loadAverage.end).toHaveLength(3);
+    expect(r.errors).toEqual({});
+    expect(Object.keys(r.reports).sort()).toEqual(['startup', 'verify']);
+    expect(r.rows.map((x) => [x.bench, x.figure])).toEqual([
+      ['verify', 'text-100KB-2sig verify/one hash pass'],
+      ['startup', 'verify median / node -e 0'],
+      ['startup', 'sign median / node -e 0'],
+    ]);
+    for (const row of r.rows) {
+      expect(row.ratio).toBeTypeOf('number');
+      expect(row.target).not.toBe('');
+      expect(typeof row.pass).toBe('boolean');
+    }
+  }, 180_000);
+
+  it('formats the table: one line per row, ratios right-aligned, PASS/FAIL, targets met counted', () => {
+    const rows: Row[] = [
+      { bench: 'server', figure: 'service/min(library ×2, HTTP ceiling)', measured: '264.0/s', against: 'library 300.0/s', ratio: 0.88, target: '≥ 0.85', pass: true },
+      { bench: 'server', figure: 'p99 at 70 % of saturation (open loop)', measured: '54.6 ms', against: '185/s', ratio: null, target: '< 50 ms', pass: false },
+      { bench: 'sign', figure: 'text-1MB kyso/@signpdf', measured: '843.0/s', against: '@signpdf 4.17/s', ratio: 202.2, target: '≥ 50', pass: true },
+      { bench: 'sign', figure: 'text-10MB kyso/limit', measured: '117.0/s', against: 'limit 172.0/s', ratio: 0.68, target: '', pass: null },
+    ];
+    const lines = formatTable(rows).split('\n');
+    expect(lines[0]).toMatch(/^bench\s+figure\s+measured\s+against \(same run\)\s+ratio\s+target\s+meets$/);
+    expect(lines[1]).toMatch(/^-+( +-+){6}$/);
+    expect(lines).toHaveLength(2 + rows.length + 2);
+    expect(lines[2]).toMatch(/0\.88×\s+≥ 0\.85\s+PASS$/);
+    expect(lines[3]).toMatch(/54\.6 ms\s+185\/s\s+< 50 ms\s+FAIL$/);
+    expect(lines[4]).toContain(' 202×');
+    expect(lines[5]).toMatch(/0\.68×$/);
+    // The ratio column is right-aligned: every ratio ends at the same column.
+    const ends = [2, 4, 5].map((i) => lines[i]!.lastIndexOf('×'));
+    expect(new Set(ends).size).toBe(1);
+    expect(lines.at(-1)).toBe('2 of 3 targets met');
+  });
 });
 
 describe('benchmarks/fixtures.ts', () => {
