@@ -622,8 +622,12 @@ export interface paths {
                     lock?: string;
                     /** @description With lock (PDF 2.0): 1 nothing but DSS and document timestamps after this signature; 2, 3 as certify */
                     lockPermissions?: 1 | 2 | 3;
+                    /** @description update (or the header Prefer: return=update): the answer is only the bytes to append to the PDF sent (application/octet-stream), with X-Kyso-Signed-Sha256 (SHA-256 of the whole signed file) and X-Kyso-Update-Offset (where they go: the length of the PDF sent); @kyso/core appendSignedUpdate joins and checks them. Default document: the whole signed PDF */
+                    return?: "document" | "update";
                 };
                 header?: {
+                    /** @description return=update: the same as ?return=update */
+                    prefer?: string;
                     "x-kyso-identity"?: string;
                     "x-kyso-level"?: "B-B" | "B-T" | "B-LT" | "B-LTA";
                     "x-kyso-reason"?: string;
@@ -680,6 +684,11 @@ export interface paths {
                          * @enum {integer}
                          */
                         lockPermissions?: 1 | 2 | 3;
+                        /**
+                         * @description update (or the header Prefer: return=update): the answer is only the bytes to append to the PDF sent (application/octet-stream), with X-Kyso-Signed-Sha256 (SHA-256 of the whole signed file) and X-Kyso-Update-Offset (where they go: the length of the PDF sent); @kyso/core appendSignedUpdate joins and checks them. Default document: the whole signed PDF
+                         * @enum {string}
+                         */
+                        return?: "document" | "update";
                     };
                 };
             };

@@ -34,9 +34,17 @@ interface SignOptions {
   certify?: MdpPermission;
   lock?: string;
   lockPermissions?: MdpPermission;
+  /** `update`: answer only the bytes to append to the PDF sent (also `Prefer: return=update`). */
+  return?: 'document' | 'update';
 }
 
-const OPTION_NAMES: readonly string[] = ['identity', 'level', 'reason', 'location', 'field', 'resultCode', 'allocateResultCode', 'owner', 'resultType', 'resultSuffix', 'certify', 'lock', 'lockPermissions'] satisfies (keyof SignOptions)[];
+const OPTION_NAMES: readonly string[] = ['identity', 'level', 'reason', 'location', 'field', 'resultCode', 'allocateResultCode', 'owner', 'resultType', 'resultSuffix', 'certify', 'lock', 'lockPermissions', 'return'] satisfies (keyof SignOptions)[];
+
+/** RFC 7240's Prefer header asking for the update alone (`return=update`, among other preferences). */
+function prefersUpdate(prefer: string | string[] | undefined): boolean {
+  const all = Array.isArray(prefer) ? prefer.join(',') : (prefer ?? '');
+  return all.split(',').some((p) => /^\s*return\s*=\s*"?update"?\s*(;|$)/i.test(p));
+}
 
 /** JSON-schema properties of the certification and field-lock options, shared with /v1/sign/prepare. */
 export const MDP_PROPERTIES = {
@@ -188,12 +196,19 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
             resultType: { type: 'string', minLength: 1, maxLength: 64, description: 'With allocateResultCode: result type Gxx.nnnnnn' },
             resultSuffix: { type: 'string', maxLength: 100, description: "With allocateResultCode: suffix (số ký hiệu); default the type's template (G15.000021: the date), empty for none" },
             ...MDP_PROPERTIES,
+            return: {
+              type: 'string',
+              enum: ['document', 'update'],
+              description:
+                'update (or the header Prefer: return=update): the answer is only the bytes to append to the PDF sent (application/octet-stream), with X-Kyso-Signed-Sha256 (SHA-256 of the whole signed file) and X-Kyso-Update-Offset (where they go: the length of the PDF sent); @kyso/core appendSignedUpdate joins and checks them. Default document: the whole signed PDF',
+            },
           },
           additionalProperties: false,
         },
         headers: {
           type: 'object',
           properties: {
+            prefer: { type: 'string', maxLength: 200, description: 'return=update: the same as ?return=update' },
             'x-kyso-identity': { type: 'string', maxLength: 64 },
             'x-kyso-level': { type: 'string', enum: [...LEVELS] },
             'x-kyso-reason': { type: 'string', maxLength: 1500 },
@@ -296,6 +311,13 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
     req.kyso.field = result.fieldName;
     reply.header('x-kyso-field', headerValue(result.fieldName)).header('x-kyso-identity', identity.name).type('application/pdf');
     if (resultCode) reply.header('x-kyso-result-code', headerValue(resultCode));
+    if (o.return === 'update' || (o.return === undefined && prefersUpdate(req.headers.prefer))) {
+      // An incremental update leaves the PDF sent as the signed file's prefix: the rest is all the client needs.
+      const update = 'whole' in result.output ? result.output.whole.subarray(pdf.length) : result.output.appended;
+      reply.header('x-kyso-signed-sha256', result.outputSha256).header('x-kyso-update-offset', String(pdf.length)).header('preference-applied', 'return=update').header('vary', 'Prefer');
+      return reply.type('application/octet-stream').send(Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+    }
+    reply.header('vary', 'Prefer');
     return sendPdf(reply, signedParts(pdf, result));
   }
 }
