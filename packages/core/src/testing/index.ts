@@ -20,7 +20,7 @@ export {
 } from './profiles.js';
 export type { TestLeafKind, TestEntityRole, DocumentSigningEku, TestPkiUrls } from './profiles.js';
 export { createTestPki, issueLeaf } from './test-pki.js';
-export type { TestPki, TestEntity, TestValidity, CreateTestPkiOptions, IssueLeafOptions } from './test-pki.js';
+export type { TestPki, TestEntity, TestCertificate, TestName, TestExtension, TestValidity, CreateTestPkiOptions, IssueLeafOptions } from './test-pki.js';
 export { createPkcs12 } from './pkcs12.js';
 export type { Pkcs12Input, Pkcs12Profile } from './pkcs12.js';
 export {

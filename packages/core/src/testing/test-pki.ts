@@ -21,6 +21,41 @@ import {
 } from './profiles.js';
 import { subjectToJsonName, subjectValues, type TestSubject } from './subject.js';
 
+/**
+ * A TEST certificate as tests read it. At run time it is an @peculiar/x509
+ * X509Certificate (cast to that type for the rest of its API); the public
+ * type names only what needs no DOM types, so that `@kyso/core/testing`
+ * type-checks for a Node application without `lib: dom` and without
+ * skipLibCheck.
+ */
+export interface TestCertificate {
+  /** DER. */
+  readonly rawData: ArrayBuffer;
+  /** Hex. */
+  readonly serialNumber: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly subjectName: TestName;
+  readonly issuerName: TestName;
+  /** The extension of that OID, or null. */
+  getExtension(type: string): unknown;
+}
+
+export interface TestName {
+  /** The values of one attribute, by OID or short name (CN, O, ...). */
+  getField(idOrName: string): string[];
+  toString(): string;
+}
+
+/** An extension to add to a TEST certificate: an @peculiar/x509 Extension (or one of its subclasses) at run time. */
+export interface TestExtension {
+  readonly type: string;
+  readonly critical: boolean;
+  readonly rawData: ArrayBuffer;
+}
+
 /** One certificate with its key. */
 export interface TestEntity extends TestKeyPair {
   /** File stem and key in `pki.leaves`: `root`, `issuing-ca`, `personal`, ... */
@@ -28,7 +63,7 @@ export interface TestEntity extends TestKeyPair {
   readonly role: TestEntityRole;
   /** PKCS#8 PEM of the private key (unencrypted). */
   readonly keyPem: string;
-  readonly certificate: X509Certificate;
+  readonly certificate: TestCertificate;
   /** The subject as text, RFC 4514-like in certificate order, with UID and E named. */
   readonly subject: string;
   readonly certDer: Uint8Array;
@@ -104,8 +139,8 @@ export interface IssueLeafOptions {
   aia?: boolean;
   /** Put a CRL distribution point in the certificate. Default true. */
   crlDistributionPoint?: boolean;
-  /** Extra extensions appended after the profile's. */
-  extensions?: Extension[];
+  /** Extra extensions appended after the profile's (@peculiar/x509 Extension objects). */
+  extensions?: readonly TestExtension[];
 }
 
 const HOUR = 3_600_000;
@@ -383,7 +418,8 @@ export async function issueLeaf(pki: TestPki, options: IssueLeafOptions): Promis
     documentSigning: options.documentSigning ?? 'microsoft',
     aia: options.aia ?? true,
     crlDistributionPoint: options.crlDistributionPoint ?? true,
-    extensions: options.extensions ?? [],
+    // At run time they are @peculiar/x509 Extensions (TestExtension only keeps DOM types out of the public API).
+    extensions: [...(options.extensions ?? [])] as Extension[],
   });
   // Checked again: a concurrent issueLeaf may have taken the name meanwhile.
   if (leaves[name]) throw invalid(`A leaf named ${name} already exists`, `Đã có chứng thư tên ${name}`);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from '@peculiar/x509';
+import type { TestCertificate } from '../../src/testing/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKysoError } from '../../src/errors.js';
 import {
@@ -19,6 +20,9 @@ import {
   writeTestPki,
   type TestPki,
 } from '../../src/testing/index.js';
+
+/** The test kit's certificates are @peculiar/x509 certificates at run time; its public type keeps DOM types out. */
+const x509 = (c: TestCertificate): X509Certificate => c as unknown as X509Certificate;
 
 const BASE = 'http://127.0.0.1:18790';
 const PASSWORD = 'mật-khẩu thử 123';
@@ -311,7 +315,7 @@ describe('options and errors', () => {
     expect(ec.personal.notAfter.getTime() - ec.personal.notBefore.getTime()).toBeLessThan(2.01 * 366 * 86_400_000);
     expect(ec.issuing.keyType).toBe('p256');
     expect(ec.personal.certificate.subject).toContain(String(DEFAULT_SUBJECTS.personal).split(', ')[5]!.slice(3));
-    expect(await ec.personal.certificate.verify({ publicKey: ec.issuing.certificate.publicKey, signatureOnly: true })).toBe(true);
+    expect(await x509(ec.personal.certificate).verify({ publicKey: x509(ec.issuing.certificate).publicKey, signatureOnly: true })).toBe(true);
   });
 });
 
@@ -347,6 +351,6 @@ describe('cache', () => {
     expect(back.personal.certPem).toBe(pki.personal.certPem);
     // a leaf issued from the reloaded CA still chains
     const extra = await issueLeaf(back, { kind: 'tsa', name: 'tsa-reloaded' });
-    expect(await extra.certificate.verify({ publicKey: pki.issuing.certificate.publicKey, signatureOnly: true })).toBe(true);
+    expect(await x509(extra.certificate).verify({ publicKey: x509(pki.issuing.certificate).publicKey, signatureOnly: true })).toBe(true);
   });
 });

@@ -11,7 +11,7 @@
  * DocMDP (certification) cases live in test/diff/certification.test.ts.
  */
 import { webcrypto } from 'node:crypto';
-import { X509CertificateGenerator } from '@peculiar/x509';
+import { X509CertificateGenerator, type X509Certificate } from '@peculiar/x509';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signPdf, SoftwareSigner, TrustStore, verifyPdf, type VerificationReport } from '../../src/index.js';
@@ -324,7 +324,7 @@ describe('a byte changed inside /Contents (the CMS)', () => {
     // someone else: the signature over the signed attributes still verifies
     // and the chain is trusted; only the signing-certificate-v2 attribute
     // (ESS) shows that the signer signed with the other certificate.
-    const p = pki.personal.certificate;
+    const p = pki.personal.certificate as unknown as X509Certificate; // an @peculiar/x509 certificate at run time
     const twin = await X509CertificateGenerator.create(
       {
         serialNumber: p.serialNumber,
