@@ -21,6 +21,7 @@ import type {
   ResultCode,
   ResultCodeOptions,
   SignedPdf,
+  SignedUpdate,
   SignOptions,
   VerificationReport,
   VerifyOptions,
@@ -34,6 +35,12 @@ export type KysoClientOptions = TransportOptions;
 export interface KysoClient {
   /** Signs a PDF with one of the service's identities (POST /v1/sign). */
   sign(pdf: Uint8Array, options?: SignOptions): Promise<SignedPdf>;
+  /**
+   * The same signature, answered as the update alone (return=update): for a
+   * large scan the megabytes do not come back. Join it with @kyso/core's
+   * appendSignedUpdate(pdf, update, sha256), which checks the result.
+   */
+  signUpdate(pdf: Uint8Array, options?: SignOptions): Promise<SignedUpdate>;
   /** Verifies every signature of a PDF (POST /v1/verify): the JSON report. */
   verify(pdf: Uint8Array, options?: VerifyOptions): Promise<VerificationReport>;
   /** The same report as text (format=text). */
@@ -110,6 +117,32 @@ export function createKysoClient(options: KysoClientOptions): KysoClient {
       if (field === undefined) throw clientErrors.unexpected(a.status, { en: 'no X-Kyso-Field header', vi: 'không có tiêu đề X-Kyso-Field' }, undefined);
       return withOptional({
         pdf: pdfOf(a),
+        field,
+        identity: decodeHeader(a.headers.get('x-kyso-identity')),
+        resultCode: decodeHeader(a.headers.get('x-kyso-result-code')),
+        auditId: auditIdOf(a),
+      });
+    },
+
+    async signUpdate(pdf, o = {}) {
+      const { idempotencyKey, pdfPassword, ...query } = o;
+      const a = await t.call({
+        method: 'POST',
+        path: '/v1/sign',
+        query: { ...query, return: 'update' },
+        headers: { 'idempotency-key': idempotencyKey, 'x-pdf-password': password(pdfPassword) },
+        body: { bytes: pdf, type: 'application/pdf' },
+      });
+      const field = decodeHeader(a.headers.get('x-kyso-field'));
+      const sha256 = a.headers.get('x-kyso-signed-sha256') ?? '';
+      const offset = Number(a.headers.get('x-kyso-update-offset'));
+      if (field === undefined || !/^[0-9a-f]{64}$/i.test(sha256) || offset !== pdf.length) {
+        throw clientErrors.unexpected(a.status, { en: 'not an update answer (X-Kyso-Field, X-Kyso-Signed-Sha256, X-Kyso-Update-Offset)', vi: 'không phải câu trả lời dạng phần cập nhật (X-Kyso-Field, X-Kyso-Signed-Sha256, X-Kyso-Update-Offset)' }, undefined);
+      }
+      return withOptional({
+        update: a.body,
+        sha256,
+        offset,
         field,
         identity: decodeHeader(a.headers.get('x-kyso-identity')),
         resultCode: decodeHeader(a.headers.get('x-kyso-result-code')),

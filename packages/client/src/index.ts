@@ -25,6 +25,7 @@ export type {
   ResultCode,
   ResultCodeOptions,
   SignedPdf,
+  SignedUpdate,
   SignOptions,
   VerificationReport,
   VerifyOptions,

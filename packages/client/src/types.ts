@@ -16,12 +16,26 @@ type Json200<O> = O extends { responses: { 200: { content: { 'application/json':
 export type PadesLevel = NonNullable<QueryOf<Post<'/v1/sign'>>['level']>;
 
 /** The options of `sign`: those of /v1/sign (as query parameters) and the two that travel as headers. */
-export type SignOptions = QueryOf<Post<'/v1/sign'>> & {
+export type SignOptions = Omit<QueryOf<Post<'/v1/sign'>>, 'return'> & {
   /** Required with `allocateResultCode`: a retry with the same key gets the same result code. */
   idempotencyKey?: string;
   /** An encrypted PDF's user or owner password (sent percent-encoded in X-Pdf-Password, never in the URL). */
   pdfPassword?: string;
 };
+
+/** What signUpdate answers: the bytes to append to the PDF sent, and how to check the result. */
+export interface SignedUpdate {
+  /** The incremental update: the original followed by these bytes is the signed PDF. */
+  update: Uint8Array;
+  /** SHA-256 (hex) of the whole signed PDF (X-Kyso-Signed-Sha256): @kyso/core's appendSignedUpdate checks it. */
+  sha256: string;
+  /** Where the update goes: the length of the PDF sent (X-Kyso-Update-Offset). */
+  offset: number;
+  field: string;
+  identity?: string;
+  resultCode?: string;
+  auditId?: string;
+}
 
 export interface SignedPdf {
   /** The signed PDF: the original bytes and one incremental update. */

@@ -4,7 +4,7 @@
  * its own (verifyPdf under the TEST root, the audit chain).
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { SoftwareSigner, TrustStore, verifyPdf } from '@kyso/core';
+import { appendSignedUpdate, SoftwareSigner, TrustStore, verifyPdf } from '@kyso/core';
 import { createKysoClient, type KysoClient, type VerificationReport } from '@kyso/client';
 import { makeJpeg } from '../../core/test/workflow/jpeg.js';
 import { samplePdf, startService, type Service } from './helpers.js';
@@ -35,6 +35,18 @@ describe('sign', () => {
     expect(report.verdict).toBe('valid');
     expect(report.signatures).toHaveLength(1);
     expect(report.signatures[0]).toMatchObject({ field: 'Chữ ký cơ quan', reason: 'Phê duyệt hồ sơ', location: 'Bình Định' });
+  });
+
+  it('signUpdate: only the update comes back; appended to the original and checked by appendSignedUpdate it is a valid signed PDF', async () => {
+    const original = samplePdf();
+    const u = await kyso.signUpdate(original, { identity: 'ubnd-xa', field: 'Chữ ký cập nhật' });
+    expect(u.offset).toBe(original.length);
+    expect(u.update.length).toBeLessThan(original.length);
+    expect(u.field).toBe('Chữ ký cập nhật');
+    const pdf = appendSignedUpdate(original, u.update, u.sha256);
+    const report = await verifyPdf(pdf, { trustStore: trust });
+    expect(report.signatures.map((x) => [x.field, x.integrity])).toEqual([['Chữ ký cập nhật', 'ok']]);
+    expect(() => appendSignedUpdate(original.subarray(1), u.update, u.sha256)).toThrow(expect.objectContaining({ code: 'SIGN_UPDATE_MISMATCH' }));
   });
 
   it('allocates a result code with an idempotency key: the same code on retry, written under the signature', async () => {
