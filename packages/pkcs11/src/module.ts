@@ -23,6 +23,15 @@ export interface LoadedModule {
    * without checking the PIN; this lets us check it.
    */
   readonly logins: Map<string, Buffer>;
+  /**
+   * C_Finalize and C_Initialize again, for a module that stays broken after
+   * its token went away and came back (SoftHSM2 answers CKR_GENERAL_ERROR to
+   * C_Login until then). Every session of every user of the module is gone
+   * after it: theirs report a lost session and are opened again. Done at
+   * most once a second, and only when this process initialised the module;
+   * false when not done.
+   */
+  reinitialize(): boolean;
   /** Drops this user's reference; the last one finalizes the module. Idempotent. */
   release(): void;
 }
@@ -34,6 +43,7 @@ interface Entry {
   ownsInit: boolean;
   refs: number;
   logins: Map<string, Buffer>;
+  reinitializedAt: number;
 }
 
 const open = new Map<string, Entry>();
@@ -134,7 +144,7 @@ export function acquireModule(modulePath: string): LoadedModule {
           : mapPkcs11Error(e, { action: 'initialise the module', actionVi: 'khởi tạo mô-đun', details: { module: modulePath } });
       }
     }
-    entry = { pkcs11, threadSafe, ownsInit, refs: 0, logins: new Map() };
+    entry = { pkcs11, threadSafe, ownsInit, refs: 0, logins: new Map(), reinitializedAt: 0 };
     open.set(key, entry);
     installExitHook();
   }
@@ -146,6 +156,24 @@ export function acquireModule(modulePath: string): LoadedModule {
     pkcs11: e.pkcs11,
     threadSafe: e.threadSafe,
     logins: e.logins,
+    reinitialize() {
+      if (!e.ownsInit || Date.now() - e.reinitializedAt < 1000) return false;
+      e.reinitializedAt = Date.now();
+      try {
+        e.pkcs11.C_Finalize();
+      } catch {
+        /* already finalized: initialise below */
+      }
+      try {
+        if (e.threadSafe) e.pkcs11.C_Initialize({ flags: P.CKF_OS_LOCKING_OK });
+        else e.pkcs11.C_Initialize();
+      } catch (err) {
+        if (ckrOf(err) !== P.CKR_CRYPTOKI_ALREADY_INITIALIZED) return false;
+      }
+      // Logins belong to the sessions that are gone.
+      e.logins.clear();
+      return true;
+    },
     release() {
       if (released) return;
       released = true;

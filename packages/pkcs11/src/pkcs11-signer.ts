@@ -4,7 +4,7 @@
  * any number of documents concurrently over a pool of sessions, close it.
  */
 import { X509Certificate, constants, randomBytes, verify as cryptoVerify } from 'node:crypto';
-import { KysoError, type DigestAlgorithm, type PemInput, type SignatureAlgorithm, type Signer } from '@kyso/core';
+import { isKysoError, KysoError, type DigestAlgorithm, type PemInput, type SignatureAlgorithm, type Signer } from '@kyso/core';
 import { maxEcdsaSignatureSize } from '@kyso/core/cms';
 import { orderChain, readCertificates } from '@kyso/core/sign';
 import { ecdsaRawToDer } from './ecdsa.js';
@@ -385,8 +385,31 @@ export class Pkcs11Signer implements Signer {
   }
 
   async #reestablish(): Promise<Handle> {
+    try {
+      return await this.#reestablishOnce();
+    } catch (e) {
+      // A module that stays broken after its token came back (SoftHSM2: C_GetTokenInfo and C_Login answer CKR_GENERAL_ERROR
+      // for good) recovers only when initialised again; the other failures are the token's own, reported as they are.
+      const rv = ckrOf((e as { cause?: unknown }).cause ?? e);
+      // CKR_CRYPTOKI_NOT_INITIALIZED: an earlier re-initialisation could not finish (its token still away): tried again.
+      const broken = (isKysoError(e) && e.code === 'PKCS11_TOKEN_NOT_FOUND') || rv === P.CKR_GENERAL_ERROR || rv === P.CKR_DEVICE_ERROR || rv === P.CKR_CRYPTOKI_NOT_INITIALIZED;
+      if (!broken || !this.#module.reinitialize()) throw e;
+      return this.#reestablishOnce();
+    }
+  }
+
+  async #reestablishOnce(): Promise<Handle> {
     const pkcs11 = this.#pkcs11;
-    const { slot, token } = findToken(pkcs11, this.#options.token);
+    let found0: { slot: Handle; token: TokenDescription };
+    try {
+      found0 = findToken(pkcs11, this.#options.token);
+    } catch (e) {
+      // Some modules (SoftHSM2) keep failing C_GetTokenInfo on a slot whose token went away and came back, while sessions
+      // on it work again: the slot this signer knew is tried, and the certificate check below makes sure it holds the same key.
+      if (!(isKysoError(e) && e.code === 'PKCS11_TOKEN_NOT_FOUND')) throw e;
+      found0 = { slot: this.#state.slot, token: this.#state.token };
+    }
+    const { slot, token } = found0;
     let session: Handle;
     try {
       session = pkcs11.C_OpenSession(slot, P.CKF_SERIAL_SESSION);
@@ -474,14 +497,22 @@ async function loginIfNeeded(
   known?: string,
 ): Promise<string | undefined> {
   const pkcs11 = mod.pkcs11;
-  const info = pkcs11.C_GetTokenInfo(slot);
-  const loginRequired = Boolean(info.flags & P.CKF_LOGIN_REQUIRED);
-  if (info.flags & P.CKF_USER_PIN_LOCKED) {
+  let flags: { loginRequired: boolean; pinLocked: boolean; protectedPath: boolean };
+  try {
+    const f = pkcs11.C_GetTokenInfo(slot).flags;
+    flags = { loginRequired: Boolean(f & P.CKF_LOGIN_REQUIRED), pinLocked: Boolean(f & P.CKF_USER_PIN_LOCKED), protectedPath: Boolean(f & P.CKF_PROTECTED_AUTHENTICATION_PATH) };
+  } catch {
+    // The module cannot describe the token again (SoftHSM2, after its token went away and came back) though sessions on it
+    // work: what it said when the token was found. A PIN it now refuses is reported by the login itself.
+    flags = { loginRequired: token.loginRequired, pinLocked: token.pinLocked, protectedPath: token.protectedAuthenticationPath };
+  }
+  const loginRequired = flags.loginRequired;
+  if (flags.pinLocked) {
     throw mapPkcs11Error({ code: P.CKR_PIN_LOCKED, message: 'CKR_PIN_LOCKED' }, { action: 'log in', actionVi: 'đăng nhập' });
   }
   const pin = known ?? (await resolvePin(options, { tokenLabel: token.label, kind: 'user' }));
   if (!loginRequired && pin === undefined) return undefined;
-  if (pin === undefined && !(info.flags & P.CKF_PROTECTED_AUTHENTICATION_PATH)) {
+  if (pin === undefined && !flags.protectedPath) {
     throw new KysoError('SIGN_OPTIONS_INVALID', `Token "${token.label}" needs a PIN: give pin, pinEnv, pinFile or pinCallback (CLI: --pin-env VAR)`, {
       vi: `Thiết bị "${token.label}" cần mã PIN: cung cấp pin, pinEnv, pinFile hoặc pinCallback (dòng lệnh: --pin-env BIẾN)`,
     });

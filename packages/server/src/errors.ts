@@ -48,6 +48,8 @@ const KYSO_STATUS: Record<string, number> = {
   CODE_INVALID: 400,
   CODE_NOT_FOUND: 404,
   CODE_STATE: 409,
+  // The codes store does not answer (a database restarting, a full disk): nothing was issued, retry later.
+  CODE_STORE_FAILED: 503,
   CMS_MALFORMED: 422,
   // The identity's chain does not reach the service's trusted roots: no URL of it is fetched (B-LT, B-LTA).
   LTV_CHAIN_UNTRUSTED: 422,

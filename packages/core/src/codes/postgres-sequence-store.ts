@@ -37,12 +37,14 @@ interface QueryResult<R> {
 interface Client {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   release(err?: Error | boolean): void;
+  on(event: 'error', listener: (err: Error) => void): unknown;
 }
 interface Pool {
   connect(): Promise<Client>;
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   end(): Promise<void>;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'connect', listener: (client: Client) => void): unknown;
 }
 type PoolCtor = new (config: { connectionString: string; max?: number }) => Pool;
 
@@ -215,6 +217,11 @@ export class PostgresSequenceStore extends SqlSequenceStore {
     const pool = new Pool({ connectionString, max: options.maxConnections ?? 10 });
     pool.on('error', () => {
       /* an idle client died; the pool replaces it, queries report their own errors */
+    });
+    // A client checked out of the pool has no listener of the pool's: a server restart (57P01) or a dropped connection
+    // would be an unhandled 'error' event that ends the process. The query in flight rejects with it anyway.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
     });
     const store = new PostgresSequenceStore(pool, schema, prefix);
     try {

@@ -25,6 +25,11 @@ export class PostgresServerStore implements ServerStore {
     pool.on('error', () => {
       /* an idle client died; the pool replaces it */
     });
+    // A checked-out client has no listener of the pool's: a server restart (57P01) or a dropped connection would be an
+    // unhandled 'error' event that ends the process. The query in flight rejects with it anyway.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     const store = new PostgresServerStore(pool, schema);
     const c = await pool.connect();
     try {
