@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { CodeAllocator, SequenceStore, TrustStore } from '@kyso/core';
+import type { PendingNote } from '@kyso/core/codes';
 import type { Operation, ServerConfig } from './config.js';
 import type { Identity } from './identities.js';
 import type { Limiter } from './limiter.js';
@@ -23,6 +24,8 @@ export interface RequestContext extends TaskDigests {
   code?: string;
   field?: string;
   auditId?: number;
+  /** Set once the request passed a pending audit note with an allocation (`ServerContext.pendingAudit`): its notes are cleared once its own record is appended. */
+  requestId?: string;
   /** A document read into shared memory by a handler rather than by the body parser (a multipart file part): its block is released like the body's. */
   document?: Buffer;
 }
@@ -67,4 +70,10 @@ export interface ServerContext {
   metrics: Metrics;
   /** Finds the identity a request may use, or throws 400/403. */
   identityFor(req: FastifyRequest, name: string | undefined): Identity;
+  /**
+   * The pending note to pass with every allocation a request makes (the audit
+   * outbox, store/audit-outbox.ts): the audit record the request would leave
+   * if the process died before writing its own. Call after identityFor.
+   */
+  pendingAudit(req: FastifyRequest): PendingNote;
 }

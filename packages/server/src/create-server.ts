@@ -17,6 +17,7 @@ import type { AuditRecord } from './audit.js';
 import { hashApiKey } from './api-keys.js';
 import { sha256Hex } from './sha256.js';
 import { openServerStore } from './store/open-server-store.js';
+import { AuditOutbox, newRequestId, pendingAuditNote } from './store/audit-outbox.js';
 import type { ApiKeyRecord, ServerStore } from './store/server-store.js';
 import { createMetrics } from './metrics.js';
 import { multipartLimits } from './document-form.js';
@@ -44,6 +45,12 @@ export interface CreateServerOptions {
   twoStep?: TwoStepOptions;
   /** The CSC API (/csc/v2/): clock (tests). */
   csc?: CscRouteOptions;
+  /**
+   * The audit outbox's recovery pass (store/audit-outbox.ts): how often it
+   * runs (default every minute, or every 2 × requestTimeoutMs when that is
+   * shorter) and how old a pending note must be (default 2 × requestTimeoutMs).
+   */
+  auditRecovery?: { intervalMs?: number; graceMs?: number };
 }
 
 export interface KysoServer {
@@ -131,6 +138,8 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
   let inFlight = 0;
   const buffers = new SharedBuffers(Math.min(256 * 1024 * 1024, config.bodyLimit * 4));
 
+  /** Requests of this process that passed a pending audit note and have not answered yet: the recovery leaves their notes alone. */
+  const liveRequests = new Set<string>();
   const ctx: ServerContext = {
     config,
     store,
@@ -152,6 +161,20 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
       if (!id) throw errors.unknownIdentity(chosen);
       if (!usable.includes(chosen)) throw errors.forbidden(`use identity "${chosen}"`, `dùng danh tính "${chosen}"`);
       return id;
+    },
+    pendingAudit(req) {
+      if (req.kyso.requestId === undefined) {
+        req.kyso.requestId = newRequestId();
+        liveRequests.add(req.kyso.requestId);
+      }
+      return pendingAuditNote({
+        time: new Date().toISOString(),
+        keyId: req.kyso.key?.id ?? null,
+        identity: req.kyso.identity ?? null,
+        operation: req.routeOptions.config?.audit ?? 'unknown',
+        code: null,
+        requestId: req.kyso.requestId,
+      });
     },
   };
 
@@ -208,8 +231,17 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
       inFlight--;
     }
   };
-  app.addHook('onResponse', async (req) => release(req));
-  app.addHook('onRequestAbort', async (req) => release(req));
+  const settled = (req: FastifyRequest) => {
+    if (req.kyso?.requestId !== undefined) liveRequests.delete(req.kyso.requestId);
+  };
+  app.addHook('onResponse', async (req) => {
+    release(req);
+    settled(req);
+  });
+  app.addHook('onRequestAbort', async (req) => {
+    release(req);
+    settled(req);
+  });
 
   // Authentication and permission, for routes that name an operation.
   app.addHook('onRequest', async (req) => {
@@ -289,6 +321,15 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     }
     req.kyso.auditId = rec.seq;
     reply.header('x-kyso-audit-id', String(rec.seq));
+    // The record is in: the notes its allocations left for the recovery go (a failure here only leaves them to the recovery, which finds this record).
+    const requestId = req.kyso.requestId;
+    if (requestId !== undefined) {
+      try {
+        await sequences!.clearPending({ ref: requestId });
+      } catch (e) {
+        req.log.warn({ err: { message: (e as Error).message } }, 'clearing the pending audit note failed; the recovery pass will');
+      }
+    }
     return payload;
   });
 
@@ -331,12 +372,24 @@ export async function createServer(input: ServerConfigInput, options: CreateServ
     registerOpsListenerRoutes(opsApp, ctx);
   }
 
+  // The audit outbox's recovery: at start, then periodically (store/audit-outbox.ts).
+  const graceMs = options.auditRecovery?.graceMs ?? 2 * config.requestTimeoutMs;
+  const outbox = new AuditOutbox({ store, sequences, graceMs, live: (id) => liveRequests.has(id), log: (fields, message) => app.log.warn(fields, message) });
+  const recover = () => {
+    outbox.reconcile().catch((e: unknown) => app.log.error({ err: { message: (e as Error).message } }, 'audit recovery pass failed'));
+  };
+  recover();
+  const recovery = setInterval(recover, options.auditRecovery?.intervalMs ?? Math.max(1000, Math.min(60_000, graceMs)));
+  recovery.unref();
+
   let closed = false;
   const closeAll = async () => {
     if (closed) return;
     closed = true;
+    clearInterval(recovery);
     await opsApp?.close().catch(() => undefined);
     await app.close();
+    await outbox.idle();
     await pool.close().catch(() => undefined);
     await Promise.all([...identities.values()].map((i) => i.close().catch(() => undefined)));
     await sequences!.close().catch(() => undefined);

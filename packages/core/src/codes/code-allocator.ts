@@ -5,7 +5,7 @@ import { buildCaseCode, maxCaseSequence, parseCaseCode, DEFAULT_CASE_CODE_FORMAT
 import { defaultCatalog, type CodeCatalog } from './catalog.js';
 import { formatCertBook, formatCertNumberLine, DEFAULT_CERT_NUMBER_FORMAT, type CertNumberFormat } from './cert-number.js';
 import { buildResultCode, parseResultCode, type ResultCodeFormat, type ResultCodeParts } from './result-code.js';
-import type { Allocation, AllocationState, SequenceKey, SequenceStore } from './sequence-store.js';
+import type { Allocation, AllocationState, PendingNote, SequenceKey, SequenceStore } from './sequence-store.js';
 import { renderTemplate } from './template.js';
 import { formatYYYYMMDD, vietnamDate, type VietnamDate } from './vietnam-time.js';
 
@@ -47,6 +47,8 @@ export interface IssueOptions {
   idempotencyKey?: string;
   /** Record as confirmed at once (default: reserved). */
   confirm?: boolean;
+  /** A note written with the values, in the same transaction (see `AllocateOptions.pending`); none on an idempotent replay. */
+  pending?: PendingNote;
 }
 
 export interface IssuedCaseCode {
@@ -107,6 +109,7 @@ export class CodeAllocator {
       at: this.#clock(),
       ...(o.idempotencyKey !== undefined ? { idempotencyKey: o.idempotencyKey } : {}),
       ...(o.confirm ? { confirm: true } : {}),
+      ...(o.pending !== undefined ? { pending: o.pending } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import { isKysoError } from '../errors.js';
 import { codeError } from './code-error.js';
 import type { CodeAllocator, IssuedCertNumber, IssuedResultCode } from './code-allocator.js';
-import type { AllocationState } from './sequence-store.js';
+import type { AllocationState, PendingNote } from './sequence-store.js';
 import type { ResultCodeParts } from './result-code.js';
 
 /**
@@ -54,6 +54,14 @@ interface Held {
 
 const describeError = (e: unknown): string => (isKysoError(e) ? e.code : e instanceof Error ? e.message : String(e));
 
+/** How one code is reserved: its idempotency key, and optionally a pending note written with it (see `AllocateOptions.pending`). */
+export interface ReserveOptions {
+  idempotencyKey: string;
+  pending?: PendingNote;
+}
+
+const issueOptions = (o: ReserveOptions) => ({ idempotencyKey: o.idempotencyKey, ...(o.pending !== undefined ? { pending: o.pending } : {}) });
+
 /** The codes reserved for one piece of work. Usually through `withReservedCodes`. */
 export class CodeReservations {
   readonly #codes: CodeAllocator;
@@ -80,8 +88,8 @@ export class CodeReservations {
   }
 
   /** Reserves a certification number in `book` for this Vietnam year at `agency` (see CodeAllocator.certNumbers). */
-  async certNumber(agency: string, book: number, options: { idempotencyKey: string }): Promise<IssuedCertNumber> {
-    const [cert] = await this.#codes.certNumbers(agency, book, { ...this.#actor, idempotencyKey: options.idempotencyKey });
+  async certNumber(agency: string, book: number, options: ReserveOptions): Promise<IssuedCertNumber> {
+    const [cert] = await this.#codes.certNumbers(agency, book, { ...this.#actor, ...issueOptions(options) });
     const c = cert!;
     this.#held.push({
       state: c.state,
@@ -93,8 +101,8 @@ export class CodeReservations {
   }
 
   /** Reserves a result code (see CodeAllocator.resultCode). */
-  async resultCode(parts: ResultCodeParts, options: { idempotencyKey: string }): Promise<IssuedResultCode> {
-    const r = await this.#codes.resultCode(parts, { ...this.#actor, idempotencyKey: options.idempotencyKey });
+  async resultCode(parts: ResultCodeParts, options: ReserveOptions): Promise<IssuedResultCode> {
+    const r = await this.#codes.resultCode(parts, { ...this.#actor, ...issueOptions(options) });
     this.#held.push({
       state: r.state,
       confirm: () => this.#codes.confirmResultCode(r.code, this.#actor),
@@ -108,7 +116,7 @@ export class CodeReservations {
    * Reserves a result code unless another request holds it already: then
    * null (nothing is reserved), so the caller can try another suffix.
    */
-  async resultCodeIfFree(parts: ResultCodeParts, options: { idempotencyKey: string }): Promise<IssuedResultCode | null> {
+  async resultCodeIfFree(parts: ResultCodeParts, options: ReserveOptions): Promise<IssuedResultCode | null> {
     try {
       return await this.resultCode(parts, options);
     } catch (e) {

@@ -23,10 +23,13 @@ export type {
   ChangeStateOptions,
   LedgerEvent,
   LedgerFilter,
+  PendingNote,
+  PendingEntry,
+  PendingFilter,
 } from './sequence-store.js';
 export { SEQUENCE_SCHEMA_VERSION } from './sequence-store.js';
 export { SqliteSequenceStore, type SqliteSequenceStoreOptions } from './sqlite-sequence-store.js';
 export { PostgresSequenceStore, type PostgresSequenceStoreOptions } from './postgres-sequence-store.js';
 export * from './code-allocator.js';
 export { openSequenceStore, type OpenSequenceStoreOptions } from './open-sequence-store.js';
-export { CodeReservations, withReservedCodes, type CodeLifecycleOptions } from './code-lifecycle.js';
+export { CodeReservations, withReservedCodes, type CodeLifecycleOptions, type ReserveOptions } from './code-lifecycle.js';

@@ -80,7 +80,7 @@ const pgCode = (e: unknown): string | undefined =>
 /** The statements PostgreSQL writes its own way: BIGINT values and TIMESTAMPTZ times, generate_series, a row lock, the migration lock. */
 function postgresSql(schema: string, prefix: string): SequenceSql {
   const q = (name: string) => `"${schema}"."${prefix}${name}"`;
-  const t = { meta: q('meta'), counters: q('counters'), ledger: q('ledger'), events: q('events') };
+  const t = { meta: q('meta'), counters: q('counters'), ledger: q('ledger'), events: q('events'), pending: q('pending') };
   const range = 'generate_series(:first::bigint, :last::bigint) AS v';
   return {
     tables: t,
@@ -111,6 +111,16 @@ function postgresSql(schema: string, prefix: string): SequenceSql {
         state TEXT NOT NULL, actor TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, reason TEXT
       );
       CREATE INDEX "${prefix}events_value" ON ${t.events} (kind, agency, period, value);
+    `,
+    schemaV2: `
+      CREATE TABLE ${t.pending} (
+        id BIGSERIAL PRIMARY KEY,
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
+        first_value BIGINT NOT NULL, last_value BIGINT NOT NULL,
+        idem_key TEXT, ref TEXT NOT NULL, data TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX "${prefix}pending_ref" ON ${t.pending} (ref);
+      CREATE INDEX "${prefix}pending_created" ON ${t.pending} (created_at);
     `,
     insertLedger: `INSERT INTO ${t.ledger} (kind, agency, period, value, state, actor, idem_key, idem_index, note, created_at, updated_at)
       SELECT :kind, :agency, :period, v, :state, :actor, :idem::text, CASE WHEN :idem::text IS NULL THEN NULL ELSE v - :first::bigint END, :note, :at, :at
@@ -188,7 +198,7 @@ class PostgresEngine implements SqlEngine {
 export class PostgresSequenceStore extends SqlSequenceStore {
   readonly schema: string;
   readonly #pool: Pool;
-  readonly #t: { meta: string; counters: string; ledger: string; events: string };
+  readonly #t: { meta: string; counters: string; ledger: string; events: string; pending: string };
 
   private constructor(pool: Pool, schema: string, prefix: string) {
     const sql = postgresSql(schema, prefix);
@@ -236,9 +246,9 @@ export class PostgresSequenceStore extends SqlSequenceStore {
 
   /** Drops this store's tables (and the schema if it is not `public`): for tests and teardown. */
   async drop(): Promise<void> {
-    const { meta, counters, ledger, events } = this.#t;
+    const { meta, counters, ledger, events, pending } = this.#t;
     try {
-      if (this.schema === 'public') await this.#pool.query(`DROP TABLE IF EXISTS ${events}, ${ledger}, ${counters}, ${meta}`);
+      if (this.schema === 'public') await this.#pool.query(`DROP TABLE IF EXISTS ${pending}, ${events}, ${ledger}, ${counters}, ${meta}`);
       else await this.#pool.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
     } catch (e) {
       throw storeFailed('drop', e);

@@ -18,6 +18,14 @@ import { codeError } from './code-error.js';
  * (same kind) returns the values of the first call instead of new ones, also
  * across processes and after a restart. Reusing a key for a different agency or
  * count fails with CODE_STATE.
+ *
+ * Pending notes (the outbox pattern): an allocation may carry a note of the
+ * caller's (`AllocateOptions.pending`), written in the same transaction, for
+ * what the caller still has to do with the values elsewhere (e.g. an audit
+ * record in another database). A caller that dies before it is done leaves
+ * the note, found with `listPending`; `clearPending` removes notes once done.
+ * Schema version 2 added their table (`<prefix>pending`); a version-1 store
+ * is migrated when opened.
  */
 export interface SequenceKey {
   /** What is counted: `case`, `cert`, `result`, or your own (1-32 chars, [a-z0-9_-]). */
@@ -66,6 +74,43 @@ export interface AllocateOptions {
   note?: string;
   /** Time recorded in the ledger (default now). */
   at?: Date;
+  /**
+   * A note written in the allocation's own transaction (the outbox
+   * pattern): what the caller must still do with the values, e.g. the audit
+   * record of the request that takes them. If the caller dies before it is
+   * done, the note is found by `listPending` and acted on; once done, the
+   * caller removes it with `clearPending`. An idempotent replay writes none.
+   */
+  pending?: PendingNote;
+}
+
+/** What `AllocateOptions.pending` stores. */
+export interface PendingNote {
+  /** The piece of work the note belongs to (e.g. a request id), 1-200 chars: `clearPending({ ref })` removes all of its notes. */
+  ref: string;
+  /** The caller's data (e.g. JSON text), at most 64 KiB. */
+  data: string;
+}
+
+/** A pending note as stored, with the allocation it was written with. */
+export interface PendingEntry extends SequenceKey {
+  id: number;
+  /** The first and last value of the allocation (equal for a single value). */
+  first: number;
+  last: number;
+  idempotencyKey: string | null;
+  ref: string;
+  data: string;
+  createdAt: Date;
+}
+
+export interface PendingFilter {
+  /** Only notes written before this time. */
+  olderThan?: Date;
+  /** Only the notes of this piece of work. */
+  ref?: string;
+  /** At most this many, oldest first (default 1,000). */
+  limit?: number;
 }
 
 export interface ChangeStateOptions {
@@ -100,11 +145,15 @@ export interface SequenceStore {
   ledger(filter?: LedgerFilter): Promise<Allocation[]>;
   /** A value's history, oldest first. */
   history(key: SequenceKey, value: number): Promise<LedgerEvent[]>;
+  /** Pending notes (see `AllocateOptions.pending`), oldest first. */
+  listPending(filter?: PendingFilter): Promise<PendingEntry[]>;
+  /** Removes pending notes by id, or every note of one piece of work; returns how many were removed. */
+  clearPending(target: readonly number[] | { ref: string }): Promise<number>;
   close(): Promise<void>;
 }
 
 /** Schema version written by this code. */
-export const SEQUENCE_SCHEMA_VERSION = 1;
+export const SEQUENCE_SCHEMA_VERSION = 2;
 
 export const MAX_BATCH = 10_000;
 
@@ -131,6 +180,27 @@ export function checkKey(key: SequenceKey): void {
 export function checkCount(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_BATCH) {
     throw codeError('CODE_INVALID', `Allocation count must be 1..${MAX_BATCH}, got ${count}`, `Số lượng cấp phải từ 1 đến ${MAX_BATCH}, nhận được ${count}`);
+  }
+}
+
+export const MAX_PENDING_DATA = 64 * 1024;
+
+/** Checks a pending note. Throws CODE_INVALID. */
+export function checkPending(p: PendingNote): void {
+  const ok =
+    p !== null &&
+    typeof p === 'object' &&
+    typeof p.ref === 'string' &&
+    p.ref.length >= 1 &&
+    p.ref.length <= 200 &&
+    typeof p.data === 'string' &&
+    p.data.length <= MAX_PENDING_DATA;
+  if (!ok) {
+    throw codeError(
+      'CODE_INVALID',
+      `A pending note needs a ref of 1-200 characters and data of at most ${MAX_PENDING_DATA} characters`,
+      `Ghi chú chờ xử lý cần ref dài 1-200 ký tự và dữ liệu tối đa ${MAX_PENDING_DATA} ký tự`,
+    );
   }
 }
 

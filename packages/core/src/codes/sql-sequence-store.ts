@@ -4,6 +4,7 @@ import {
   checkCount,
   checkIdempotentReplay,
   checkKey,
+  checkPending,
   checkValue,
   exhausted,
   notFound,
@@ -16,6 +17,8 @@ import {
   type ChangeStateOptions,
   type LedgerEvent,
   type LedgerFilter,
+  type PendingEntry,
+  type PendingFilter,
   type SequenceKey,
   type SequenceStore,
 } from './sequence-store.js';
@@ -25,7 +28,8 @@ import {
  * and PostgreSQL stores: each of them gives a `SqlEngine` (how a statement
  * runs, what a transaction is) and a `SequenceSql` (the statements in which
  * the two databases differ); the rules (a counter row bumped and its ledger
- * and event rows written in one transaction, idempotent replays, the
+ * and event rows, and the caller's pending note, written in one transaction,
+ * idempotent replays (which write no note), the
  * reserved → confirmed / voided lifecycle, the migration) are written here
  * once.
  *
@@ -48,7 +52,7 @@ export interface SqlSession {
 export interface SqlEngine {
   /** One attempt: `fn` runs in a write transaction, committed when it resolves and rolled back when it throws. */
   transaction<R>(fn: (s: SqlSession) => Promise<R>): Promise<R>;
-  /** Reads outside a transaction. */
+  /** Statements outside a transaction: reads, or a single write that commits on its own. */
   read<R>(fn: (s: SqlSession) => Promise<R>): Promise<R>;
   /** The whole transaction is worth running again (a serialization failure, a deadlock). */
   retryable(e: unknown): boolean;
@@ -60,11 +64,13 @@ export interface SqlEngine {
 /** What the two databases write differently. */
 export interface SequenceSql {
   /** Table names, quoted as the database needs them. */
-  tables: { meta: string; counters: string; ledger: string; events: string };
+  tables: { meta: string; counters: string; ledger: string; events: string; pending: string };
   /** Run first in the migration's transaction (PostgreSQL: one migrator at a time, the schema). */
   prelude: readonly string[];
   /** The tables and indexes of schema version 1, one script. */
   schemaV1: string;
+  /** Version 2: the pending notes' table (`AllocateOptions.pending`) and its indexes, one script. */
+  schemaV2: string;
   /**
    * Ledger rows for the values `:first` to `:last`, RETURNING *. Parameters:
    * kind, agency, period, state, actor, idem, note, at, first, last.
@@ -115,6 +121,35 @@ interface LedgerRow {
   created_at: number | Date;
   updated_at: number | Date;
 }
+
+interface PendingRow {
+  id: string | number;
+  kind: string;
+  agency: string;
+  period: string;
+  first_value: string | number;
+  last_value: string | number;
+  idem_key: string | null;
+  ref: string;
+  data: string;
+  created_at: number | Date;
+}
+
+const toPending = (r: PendingRow): PendingEntry => ({
+  id: Number(r.id),
+  kind: r.kind,
+  agency: r.agency,
+  period: r.period,
+  first: Number(r.first_value),
+  last: Number(r.last_value),
+  idempotencyKey: r.idem_key,
+  ref: r.ref,
+  data: r.data,
+  createdAt: new Date(r.created_at),
+});
+
+/** Ids deleted per statement: well under either database's limit on parameters. */
+const CLEAR_CHUNK = 500;
 
 interface EventRow {
   kind: string;
@@ -200,7 +235,8 @@ export abstract class SqlSequenceStore implements SequenceStore {
         );
       }
       if (version < 1) await s.script(this.#sql.schemaV1);
-      // Future migrations: if (version < 2) { ... }
+      if (version < 2) await s.script(this.#sql.schemaV2);
+      // Future migrations: if (version < 3) { ... }
       await s.run(`INSERT INTO ${meta} (key, value) VALUES ('schema_version', :version) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, {
         version: String(SEQUENCE_SCHEMA_VERSION),
       });
@@ -216,6 +252,8 @@ export abstract class SqlSequenceStore implements SequenceStore {
     const actor = options.actor ?? 'unknown';
     const idem = options.idempotencyKey ?? null;
     const state: AllocationState = options.confirm ? 'confirmed' : 'reserved';
+    const pending = options.pending;
+    if (pending !== undefined) checkPending(pending);
     return this.#run(
       'allocate',
       async (s) => {
@@ -236,6 +274,14 @@ export abstract class SqlSequenceStore implements SequenceStore {
         const range = { ...keyParams(key), state, actor, at, first, last };
         const rows = await s.rows<LedgerRow>(this.#sql.insertLedger, { ...range, idem, note: options.note ?? null });
         await s.run(this.#sql.insertEvents, range);
+        // The outbox: the caller's note commits (or not) with the values it is about.
+        if (pending !== undefined) {
+          await s.run(
+            `INSERT INTO ${this.#sql.tables.pending} (kind, agency, period, first_value, last_value, idem_key, ref, data, created_at)
+             VALUES (:kind, :agency, :period, :first, :last, :idem, :ref, :data, :at)`,
+            { ...keyParams(key), first, last, idem, ref: pending.ref, data: pending.data, at },
+          );
+        }
         return rows.map(toAllocation).sort((a, b) => a.value - b.value);
       },
       // Two requests with one idempotency key raced: the loser retries and reads the winner's values.
@@ -316,6 +362,46 @@ export abstract class SqlSequenceStore implements SequenceStore {
       at: new Date(r.at),
       reason: r.reason,
     }));
+  }
+
+  async listPending(filter: PendingFilter = {}): Promise<PendingEntry[]> {
+    const limit = filter.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1) throw codeError('CODE_INVALID', `Bad limit ${limit}`, `Giới hạn không hợp lệ ${limit}`);
+    const conds: string[] = [];
+    const params: Record<string, unknown> = { limit };
+    if (filter.olderThan !== undefined) {
+      conds.push('created_at < :before');
+      params.before = this.#sql.time(filter.olderThan);
+    }
+    if (filter.ref !== undefined) {
+      conds.push('ref = :ref');
+      params.ref = filter.ref;
+    }
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const rows = await this.#read('listPending', (s) => s.rows<PendingRow>(`SELECT * FROM ${this.#sql.tables.pending} ${where} ORDER BY id LIMIT :limit`, params));
+    return rows.map(toPending);
+  }
+
+  async clearPending(target: readonly number[] | { ref: string }): Promise<number> {
+    const { pending } = this.#sql.tables;
+    if (!Array.isArray(target)) {
+      const ref = (target as { ref: string }).ref;
+      if (typeof ref !== 'string' || ref.length === 0) throw codeError('CODE_INVALID', 'clearPending needs a ref', 'clearPending cần ref');
+      // One statement, committed on its own: no BEGIN and COMMIT around it (this runs once per request that allocated).
+      return this.#read('clearPending', async (s) => (await s.rows(`DELETE FROM ${pending} WHERE ref = :ref RETURNING id`, { ref })).length);
+    }
+    const ids = target as readonly number[];
+    for (const id of ids) checkValue(id);
+    if (ids.length === 0) return 0;
+    return this.#run('clearPending', async (s) => {
+      let n = 0;
+      for (let at = 0; at < ids.length; at += CLEAR_CHUNK) {
+        const chunk = ids.slice(at, at + CLEAR_CHUNK);
+        const params = Object.fromEntries(chunk.map((id, i) => [`id${i}`, id]));
+        n += (await s.rows(`DELETE FROM ${pending} WHERE id IN (${chunk.map((_, i) => `:id${i}`).join(', ')}) RETURNING id`, params)).length;
+      }
+      return n;
+    });
   }
 
   async close(): Promise<void> {

@@ -80,7 +80,7 @@ const PREFIX = /^[a-z_][a-z0-9_]{0,30}$/;
 
 /** The statements SQLite writes its own way: INTEGER values and millisecond times, a recursive CTE for a range of values. */
 function sqliteSql(prefix: string): SequenceSql {
-  const t = { meta: `${prefix}meta`, counters: `${prefix}counters`, ledger: `${prefix}ledger`, events: `${prefix}events` };
+  const t = { meta: `${prefix}meta`, counters: `${prefix}counters`, ledger: `${prefix}ledger`, events: `${prefix}events`, pending: `${prefix}pending` };
   const range = 'WITH RECURSIVE s(v) AS (SELECT :first UNION ALL SELECT v + 1 FROM s WHERE v < :last)';
   return {
     tables: t,
@@ -107,6 +107,16 @@ function sqliteSql(prefix: string): SequenceSql {
         state TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT
       );
       CREATE INDEX ${t.events}_value ON ${t.events} (kind, agency, period, value);
+    `,
+    schemaV2: `
+      CREATE TABLE ${t.pending} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL, agency TEXT NOT NULL, period TEXT NOT NULL,
+        first_value INTEGER NOT NULL, last_value INTEGER NOT NULL,
+        idem_key TEXT, ref TEXT NOT NULL, data TEXT NOT NULL, created_at INTEGER NOT NULL
+      );
+      CREATE INDEX ${t.pending}_ref ON ${t.pending} (ref);
+      CREATE INDEX ${t.pending}_created ON ${t.pending} (created_at);
     `,
     insertLedger: `${range}
       INSERT INTO ${t.ledger} (kind, agency, period, value, state, actor, idem_key, idem_index, note, created_at, updated_at)

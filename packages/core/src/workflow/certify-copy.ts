@@ -25,7 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { pageBox, stampCertificationStatementDetailed, type AppearanceLayout, type FontSet, type Rect } from '../appearance/index.js';
-import { CodeAllocator, vietnamDate, withReservedCodes, type CodeReservations, type IssuedCertNumber, type IssuedResultCode } from '../codes/index.js';
+import { CodeAllocator, vietnamDate, withReservedCodes, type CodeReservations, type IssuedCertNumber, type IssuedResultCode, type PendingNote } from '../codes/index.js';
 import { KysoError } from '../errors.js';
 import { formFields, IncrementalWriter, PdfDict, PdfReader } from '../pdf/index.js';
 import { extendPdf } from '../sign/ltv.js';
@@ -115,6 +115,8 @@ export interface CertifyCopyOptions {
    * nor locked, for agencies that add more signatures to the copy later.
    */
   lockAfterSeal?: boolean;
+  /** A pending note written with each number reserved, in the same transaction (see `AllocateOptions.pending`): e.g. the audit record of the request, for its recovery if the process dies. */
+  auditPending?: PendingNote;
 }
 
 export interface CertifiedCopyRecord {
@@ -239,20 +241,21 @@ const MORE_SUFFIXES = 8;
  */
 async function reserveNumbers(reserve: CodeReservations, options: CertifyCopyOptions, signedAt: Date): Promise<{ cert: IssuedCertNumber; result: IssuedResultCode }> {
   const key = options.requestKey;
+  const pending = options.auditPending !== undefined ? { pending: options.auditPending } : {};
   const d = vietnamDate(signedAt);
   const date = `${String(d.day).padStart(2, '0')}${String(d.month).padStart(2, '0')}${d.year}`;
   const parts = (suffix: string) => ({ owner: options.owner, type: options.resultType ?? 'G15.000021', suffix });
-  const certNumber = () => reserve.certNumber(options.agency, options.book, { idempotencyKey: `${key}#cert` });
+  const certNumber = () => reserve.certNumber(options.agency, options.book, { idempotencyKey: `${key}#cert`, ...pending });
   const template = options.resultSuffix;
 
   if (template === undefined) {
     // The owner's first copy of the day in the seed's form; the next ones by the certification number, unique in the agency's year.
-    const first = await reserve.resultCodeIfFree(parts(date), { idempotencyKey: `${key}#result` });
+    const first = await reserve.resultCodeIfFree(parts(date), { idempotencyKey: `${key}#result`, ...pending });
     const cert = await certNumber();
     if (first) return { cert, result: first };
     for (let i = 1; i <= MORE_SUFFIXES; i++) {
       const suffix = i === 1 ? `${date}-${cert.number}` : `${date}-${cert.number}-${i}`;
-      const result = await reserve.resultCodeIfFree(parts(suffix), { idempotencyKey: `${key}#result-${i}` });
+      const result = await reserve.resultCodeIfFree(parts(suffix), { idempotencyKey: `${key}#result-${i}`, ...pending });
       if (result) return { cert, result };
     }
     throw suffixTaken(`${options.owner}.KQ.${options.resultType ?? 'G15.000021'}.${date}-${cert.number}`);
@@ -264,7 +267,7 @@ async function reserveNumbers(reserve: CodeReservations, options: CertifyCopyOpt
       .replace(/\{year\}/g, String(d.year))
       .replace(/\{number\}/g, cert ? String(cert.number) : '')
       .replace(/\{book\}/g, String(cert?.book ?? options.book));
-  const takeResult = async (suffix: string) => (await reserve.resultCodeIfFree(parts(suffix), { idempotencyKey: `${key}#result` })) ?? failTaken(suffix);
+  const takeResult = async (suffix: string) => (await reserve.resultCodeIfFree(parts(suffix), { idempotencyKey: `${key}#result`, ...pending })) ?? failTaken(suffix);
   const failTaken = (suffix: string): never => {
     throw suffixTaken(`${options.owner}.KQ.${options.resultType ?? 'G15.000021'}.${suffix}`);
   };

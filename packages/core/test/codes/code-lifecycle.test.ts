@@ -55,4 +55,29 @@ describe('withReservedCodes', () => {
     await expect(withReservedCodes(codes, {}, (reserve) => reserve.resultCodeIfFree({ ...parts, owner: '12ab' }, { idempotencyKey: 'r3' }))).rejects.toMatchObject({ code: 'CODE_INVALID' });
     expect((await store.ledger({ kind: 'result' })).map((r) => [r.note, r.state])).toEqual([['052090000495.KQ.G15.000021.02022024', 'confirmed']]);
   });
+
+  it('passes a pending note through to the store with every code reserved, and none on a replay', async () => {
+    const pending = { ref: 'request-p1', data: JSON.stringify({ operation: 'certified-copy' }) };
+    const reserve = async () =>
+      withReservedCodes(codes, {}, async (r) => {
+        const cert = await r.certNumber(AGENCY, 1, { idempotencyKey: 'p1#cert', pending });
+        const result = await r.resultCodeIfFree({ owner: '001090000001', type: 'G15.000021', suffix: 'p1' }, { idempotencyKey: 'p1#result', pending });
+        return { cert, result: result! };
+      });
+    const first = await reserve();
+    const notes = await store.listPending({ ref: 'request-p1' });
+    expect(notes.map((n) => [n.kind, n.first, n.data])).toEqual([
+      ['cert', first.cert.number, pending.data],
+      ['result', 1, pending.data],
+    ]);
+    // The retry with the same keys gets the same codes and writes no note.
+    const again = await reserve();
+    expect(again.result.code).toBe(first.result.code);
+    expect(await store.listPending({ ref: 'request-p1' })).toHaveLength(2);
+    // The allocator's own methods take it too.
+    await codes.caseCodes('H55.242', { count: 2, pending: { ref: 'request-p2', data: 'x' } });
+    expect((await store.listPending({ ref: 'request-p2' })).map((n) => [n.kind, n.first, n.last])).toEqual([['case', 1, 2]]);
+    expect(await store.clearPending({ ref: 'request-p1' })).toBe(2);
+    expect(await store.clearPending({ ref: 'request-p2' })).toBe(1);
+  });
 });

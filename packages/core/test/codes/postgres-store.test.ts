@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresSequenceStore, type SequenceKey } from '../../src/codes/index.js';
 import { idempotentAcrossProcesses, killMidRun, manyProcesses } from './concurrency.js';
@@ -41,6 +42,45 @@ describe('PostgresSequenceStore', () => {
       await expectCode(PostgresSequenceStore.open({}), 'CODE_STORE_FAILED');
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it('migrates a version-1 schema (no pending table) to version 2, keeping its values', async () => {
+    const old = uniqueSchema('seqv1');
+    try {
+      const v1 = await PostgresSequenceStore.open({ connectionString: url, schema: old });
+      const key: SequenceKey = { kind: 'case', agency: 'H55.242', period: '20240202' };
+      await v1.allocate(key, { count: 2, idempotencyKey: 'old' });
+      await v1.close();
+      // What kyso with schema 1 left: the same tables but the pending notes', and version 1.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`DROP TABLE "${old}".kyso_pending; UPDATE "${old}".kyso_meta SET value = '1' WHERE key = 'schema_version'`);
+      } finally {
+        await client.end();
+      }
+      // Two processes opening the old schema at once: one migrates, the other waits on the migration lock and finds version 2.
+      const [v2, other] = await Promise.all([PostgresSequenceStore.open({ connectionString: url, schema: old }), PostgresSequenceStore.open({ connectionString: url, schema: old })]);
+      try {
+        expect(await v2.current(key)).toBe(2);
+        expect((await v2.allocate(key, { count: 2, idempotencyKey: 'old' })).map((a) => a.value)).toEqual([1, 2]);
+        expect(await v2.listPending()).toEqual([]);
+        const [a] = await other.allocate(key, { pending: { ref: 'r', data: 'd' } });
+        expect((await v2.listPending()).map((p) => [p.first, p.ref])).toEqual([[a!.value, 'r']]);
+      } finally {
+        await other.close();
+        await v2.close();
+      }
+      const check = new pg.Client({ connectionString: url });
+      await check.connect();
+      try {
+        expect((await check.query(`SELECT value FROM "${old}".kyso_meta WHERE key = 'schema_version'`)).rows).toEqual([{ value: '2' }]);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await dropSchema(url, old);
     }
   });
 

@@ -28,7 +28,7 @@ describe('SqliteSequenceStore', () => {
     const db = new Database(store.file, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.prepare(`SELECT value FROM kyso_meta WHERE key = 'schema_version'`).get()).toEqual({ value: '1' });
+      expect(db.prepare(`SELECT value FROM kyso_meta WHERE key = 'schema_version'`).get()).toEqual({ value: '2' });
     } finally {
       db.close();
     }
@@ -43,6 +43,39 @@ describe('SqliteSequenceStore', () => {
       db.prepare(`UPDATE kyso_meta SET value = '99' WHERE key = 'schema_version'`).run();
       db.close();
       await expectCode(SqliteSequenceStore.open({ dataDir: dir }), 'CODE_STORE_FAILED');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a version-1 database (no pending table) to version 2, keeping its values', async () => {
+    const dir = tempDir();
+    try {
+      const v1 = await SqliteSequenceStore.open({ dataDir: dir });
+      const key = { kind: 'case', agency: 'H55.242', period: '20240202' };
+      await v1.allocate(key, { count: 2, idempotencyKey: 'old' });
+      await v1.close();
+      // What kyso with schema 1 left: the same tables but the pending notes', and version 1.
+      const db = new Database(SqliteSequenceStore.fileIn(dir));
+      db.exec(`DROP TABLE kyso_pending; UPDATE kyso_meta SET value = '1' WHERE key = 'schema_version'`);
+      db.close();
+      const v2 = await SqliteSequenceStore.open({ dataDir: dir });
+      try {
+        expect(await v2.current(key)).toBe(2);
+        expect((await v2.allocate(key, { count: 2, idempotencyKey: 'old' })).map((a) => a.value)).toEqual([1, 2]);
+        expect(await v2.listPending()).toEqual([]);
+        const [a] = await v2.allocate(key, { pending: { ref: 'r', data: 'd' } });
+        expect((await v2.listPending()).map((p) => [p.first, p.ref])).toEqual([[a!.value, 'r']]);
+        expect(v2.integrityCheck()).toEqual(['ok']);
+      } finally {
+        await v2.close();
+      }
+      const check = new Database(SqliteSequenceStore.fileIn(dir), { readonly: true });
+      try {
+        expect(check.prepare(`SELECT value FROM kyso_meta WHERE key = 'schema_version'`).get()).toEqual({ value: '2' });
+      } finally {
+        check.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

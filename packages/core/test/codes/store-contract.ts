@@ -105,4 +105,71 @@ export function storeContract(store: () => SequenceStore, reopen: () => Promise<
       await again.close();
     }
   });
+
+  it('writes a pending note in the allocation\'s transaction, none on an idempotent replay, and lists and clears them', async () => {
+    const key = freshKey('result');
+    const ref = `req-${key.period}`;
+    const t0 = new Date();
+    const first = await store().allocate(key, { idempotencyKey: `${ref}-idem`, count: 2, actor: 'alice', pending: { ref, data: '{"operation":"sign"}' } });
+    // The retry of the same request (a new ref, as a new request id would be) finds the values and writes no second note.
+    const replay = await store().allocate(key, { idempotencyKey: `${ref}-idem`, count: 2, pending: { ref: `${ref}-retry`, data: '{}' } });
+    expect(replay.map((a) => a.value)).toEqual(first.map((a) => a.value));
+    expect(await store().listPending({ ref: `${ref}-retry` })).toEqual([]);
+    const [note, ...more] = await store().listPending({ ref });
+    expect(more).toEqual([]);
+    expect(note).toMatchObject({ kind: key.kind, agency: key.agency, period: key.period, first: 1, last: 2, idempotencyKey: `${ref}-idem`, ref, data: '{"operation":"sign"}' });
+    expect(note!.id).toBeTypeOf('number');
+    expect(note!.createdAt.getTime()).toBeGreaterThanOrEqual(t0.getTime() - 1000);
+    // A second allocation of the same work: one note each, oldest first; without an idempotency key the note has none.
+    await store().allocate(key, { pending: { ref, data: 'second' } });
+    const both = await store().listPending({ ref });
+    expect(both.map((p) => [p.first, p.last, p.idempotencyKey, p.data])).toEqual([
+      [1, 2, `${ref}-idem`, '{"operation":"sign"}'],
+      [3, 3, null, 'second'],
+    ]);
+    expect(both[0]!.id).toBeLessThan(both[1]!.id);
+    expect((await store().listPending({ limit: 100_000 })).filter((p) => p.ref === ref)).toHaveLength(2);
+    expect(await store().listPending({ ref, limit: 1 })).toHaveLength(1);
+    // olderThan leaves out notes written since.
+    expect(await store().listPending({ ref, olderThan: new Date(t0.getTime() - 60_000) })).toEqual([]);
+    expect(await store().listPending({ ref, olderThan: new Date(Date.now() + 60_000) })).toHaveLength(2);
+    // Cleared by id, then by ref; clearing again removes nothing.
+    expect(await store().clearPending([both[0]!.id])).toBe(1);
+    expect((await store().listPending({ ref })).map((p) => p.data)).toEqual(['second']);
+    expect(await store().clearPending({ ref })).toBe(1);
+    expect(await store().clearPending({ ref })).toBe(0);
+    expect(await store().clearPending([both[0]!.id, both[1]!.id])).toBe(0);
+    expect(await store().clearPending([])).toBe(0);
+    // The values themselves are untouched.
+    expect(await store().current(key)).toBe(3);
+  });
+
+  it('writes no pending note when the allocation fails, and refuses a bad note before allocating', async () => {
+    const key = freshKey();
+    const ref = `fail-${key.period}`;
+    await store().allocate(key, { max: 1, pending: { ref, data: 'one' } });
+    await expectCode(store().allocate(key, { max: 1, pending: { ref, data: 'two' } }), 'CODE_STATE');
+    expect((await store().listPending({ ref })).map((p) => p.data)).toEqual(['one']);
+    await expectCode(store().allocate(key, { pending: { ref: '', data: 'x' } }), 'CODE_INVALID');
+    await expectCode(store().allocate(key, { pending: { ref, data: 'x'.repeat(64 * 1024 + 1) } }), 'CODE_INVALID');
+    await expectCode(store().clearPending([0]), 'CODE_INVALID');
+    await expectCode(store().listPending({ limit: 0 }), 'CODE_INVALID');
+    expect(await store().current(key)).toBe(1);
+    await store().clearPending({ ref });
+  });
+
+  it('keeps pending notes across close and reopen', async () => {
+    const key = freshKey('cert');
+    const ref = `reopen-${key.period}`;
+    await store().allocate(key, { count: 3, pending: { ref, data: '{"a":"ễ"}' } });
+    const again = await reopen();
+    try {
+      const notes = await again.listPending({ ref });
+      expect(notes.map((p) => [p.first, p.last, p.data])).toEqual([[1, 3, '{"a":"ễ"}']]);
+      expect(await again.clearPending(notes.map((p) => p.id))).toBe(1);
+    } finally {
+      await again.close();
+    }
+    expect(await store().listPending({ ref })).toEqual([]);
+  });
 }

@@ -97,6 +97,8 @@ export function registerCertifiedCopyRoutes(app: FastifyInstance, ctx: ServerCon
             ...(q.caseCode ? { caseCode: q.caseCode } : {}),
             ...(q.resultSuffix ? { resultSuffix: q.resultSuffix } : {}),
             ...(q.lockAfterSeal === false ? { lockAfterSeal: false } : {}),
+            // Written with each number, so a process killed before the answer still leaves the request's audit record (store/audit-outbox.ts).
+            auditPending: ctx.pendingAudit(req),
             ...(level !== 'B-B' && tsa ? { level, timestamper: tsaTimestamper({ url: tsa.url, timeoutMs: tsa.timeoutMs ?? 10_000 }), validation: { timeoutMs: tsa.timeoutMs ?? 10_000, sources: 'trusted-chain', store: ltvStore(ctx), revocation: ctx.config.ltv.revocation } } : {}),
           }),
         );

@@ -37,7 +37,7 @@ function actorOf(req: FastifyRequest, identity: string): string {
   return `${identity}/${req.kyso.key!.id}`;
 }
 
-/** Idempotency keys are scoped by API key, so two clients never share one. */
+/** Idempotency keys are scoped by API key, so two clients never share one. Every allocation carries the request's pending audit note (store/audit-outbox.ts). */
 function idem(req: FastifyRequest): { idempotencyKey?: string } {
   const h = req.headers['idempotency-key'];
   return typeof h === 'string' ? { idempotencyKey: `${req.kyso.key!.id}:${h}` } : {};
@@ -78,7 +78,7 @@ export function registerCodeRoutes(app: FastifyInstance, ctx: ServerContext): vo
     async (req) => {
       const body = req.body ?? {};
       const id = ctx.identityFor(req, body.identity);
-      const issued = await ctx.codes.caseCodes(id.agency, { actor: actorOf(req, id.name), count: body.count ?? 1, confirm: body.confirm === true, ...idem(req) });
+      const issued = await ctx.codes.caseCodes(id.agency, { actor: actorOf(req, id.name), count: body.count ?? 1, confirm: body.confirm === true, ...idem(req), pending: ctx.pendingAudit(req) });
       req.kyso.code = issued.map((c) => c.code).join(',').slice(0, 2000);
       const pad = (n: number) => String(n).padStart(2, '0');
       return {
@@ -138,7 +138,7 @@ export function registerCodeRoutes(app: FastifyInstance, ctx: ServerContext): vo
     },
     async (req) => {
       const id = ctx.identityFor(req, req.body.identity);
-      const issued = await ctx.codes.certNumbers(id.agency, req.body.book, { actor: actorOf(req, id.name), count: req.body.count ?? 1, confirm: req.body.confirm === true, ...idem(req) });
+      const issued = await ctx.codes.certNumbers(id.agency, req.body.book, { actor: actorOf(req, id.name), count: req.body.count ?? 1, confirm: req.body.confirm === true, ...idem(req), pending: ctx.pendingAudit(req) });
       req.kyso.code = issued.map((c) => `${c.year}-${c.number}`).join(',').slice(0, 2000);
       return {
         identity: id.name,
@@ -174,7 +174,7 @@ export function registerCodeRoutes(app: FastifyInstance, ctx: ServerContext): vo
       const id = ctx.identityFor(req, req.body.identity);
       const r = await ctx.codes.resultCode(
         { owner: req.body.owner, type: req.body.type, ...(req.body.suffix !== undefined ? { suffix: req.body.suffix } : {}) },
-        { actor: actorOf(req, id.name), confirm: req.body.confirm === true, ...idem(req) },
+        { actor: actorOf(req, id.name), confirm: req.body.confirm === true, ...idem(req), pending: ctx.pendingAudit(req) },
       );
       req.kyso.code = r.code;
       return { identity: id.name, code: r.code, state: r.state };

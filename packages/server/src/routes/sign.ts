@@ -300,9 +300,9 @@ export function registerSignRoutes(app: FastifyInstance, ctx: ServerContext): vo
         describe: (e: unknown) => (isKysoError(e) ? e.code : e instanceof HttpError ? e.code : e instanceof Error ? e.message : String(e)),
         onVoidFailed: (err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'voiding the result code failed'),
       };
-      // Reserved, confirmed once signed, kept for the retry if signing fails.
+      // Reserved, confirmed once signed, kept for the retry if signing fails; the pending audit note goes with the reservation (store/audit-outbox.ts).
       result = await withReservedCodes(ctx.codes, lifecycle, async (reserve) => {
-        const issued = await reserve.resultCode({ owner: allocation.owner, type: allocation.type, ...(allocation.suffix !== undefined ? { suffix: allocation.suffix } : {}) }, { idempotencyKey: allocation.idempotencyKey });
+        const issued = await reserve.resultCode({ owner: allocation.owner, type: allocation.type, ...(allocation.suffix !== undefined ? { suffix: allocation.suffix } : {}) }, { idempotencyKey: allocation.idempotencyKey, pending: ctx.pendingAudit(req) });
         req.kyso.code = issued.code;
         resultCode = issued.code;
         return signWith(resultCode);

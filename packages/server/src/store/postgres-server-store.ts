@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { auditHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../audit.js';
 import { rowToRecord } from './sqlite-server-store.js';
-import type { ApiKeyRecord, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
+import type { ApiKeyRecord, AuditQuery, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
 import { rowToSession, sessionToRow, SIGN_SESSION_COLUMNS, type SignSessionRow } from '../two-step/session-row.js';
 
 const SCHEMA = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
@@ -42,6 +42,7 @@ export class PostgresServerStore implements ServerStore {
           input_sha256 TEXT, output_sha256 TEXT, code TEXT, field TEXT, result TEXT NOT NULL, status INTEGER NOT NULL,
           prev_hash TEXT NOT NULL, hash TEXT NOT NULL
         );
+        CREATE INDEX IF NOT EXISTS kyso_audit_time ON ${store.#s}.kyso_audit (time);
         CREATE TABLE IF NOT EXISTS ${store.#s}.kyso_api_keys (
           id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, identities TEXT NOT NULL, operations TEXT NOT NULL, created_at TEXT NOT NULL
         );
@@ -128,6 +129,14 @@ export class PostgresServerStore implements ServerStore {
 
   async listAudit(o: { after?: number; limit: number }): Promise<AuditRecord[]> {
     const r = await this.#pool.query(`SELECT * FROM ${this.#s}.kyso_audit WHERE seq > $1 ORDER BY seq LIMIT $2`, [o.after ?? 0, o.limit]);
+    return r.rows.map(rowToRecord);
+  }
+
+  async findAudit(q: AuditQuery): Promise<AuditRecord[]> {
+    const r = await this.#pool.query(
+      `SELECT * FROM ${this.#s}.kyso_audit WHERE time >= $1 AND operation = $2 AND key_id IS NOT DISTINCT FROM $3::text ORDER BY seq LIMIT $4`,
+      [q.since, q.operation, q.keyId, q.limit ?? 1000],
+    );
     return r.rows.map(rowToRecord);
   }
 

@@ -28,6 +28,8 @@ export interface ServerStore {
   appendAuditMany?(entries: AuditEntry[]): Promise<AuditRecord[]>;
   /** Records with seq > `after`, ascending, at most `limit`. */
   listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
+  /** Records of `operation` by `keyId` (null: none) with time >= `since` (ISO), ascending, at most `limit` (default 1,000). */
+  findAudit(options: AuditQuery): Promise<AuditRecord[]>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** Two-step signing sessions (table kyso_sign_sessions). */
@@ -43,6 +45,13 @@ export interface ServerStore {
   /** Throws if the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface AuditQuery {
+  since: string;
+  operation: string;
+  keyId: string | null;
+  limit?: number;
 }
 
 export const AUDIT_PAGE = 1000;

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry, AuditRecord } from '../audit.js';
 import { SqliteAuditWriter } from './sqlite-audit-writer.js';
-import type { ApiKeyRecord, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
+import type { ApiKeyRecord, AuditQuery, ServerStore, SignSessionRecord, SignSessionState } from './server-store.js';
 import { rowToSession, sessionToRow, SIGN_SESSION_COLUMNS, type SignSessionRow } from '../two-step/session-row.js';
 
 interface AuditRow {
@@ -68,6 +68,7 @@ export class SqliteServerStore implements ServerStore {
         input_sha256 TEXT, output_sha256 TEXT, code TEXT, field TEXT, result TEXT NOT NULL, status INTEGER NOT NULL,
         prev_hash TEXT NOT NULL, hash TEXT NOT NULL
       );
+      CREATE INDEX IF NOT EXISTS kyso_audit_time ON kyso_audit (time);
       CREATE TABLE IF NOT EXISTS kyso_api_keys (
         id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, identities TEXT NOT NULL, operations TEXT NOT NULL, created_at TEXT NOT NULL
       );
@@ -95,6 +96,13 @@ export class SqliteServerStore implements ServerStore {
 
   async listAudit(o: { after?: number; limit: number }): Promise<AuditRecord[]> {
     const rows = this.#db.prepare('SELECT * FROM kyso_audit WHERE seq > ? ORDER BY seq LIMIT ?').all(o.after ?? 0, o.limit) as AuditRow[];
+    return rows.map(rowToRecord);
+  }
+
+  async findAudit(q: AuditQuery): Promise<AuditRecord[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM kyso_audit WHERE time >= ? AND operation = ? AND key_id IS ? ORDER BY seq LIMIT ?')
+      .all(q.since, q.operation, q.keyId, q.limit ?? 1000) as AuditRow[];
     return rows.map(rowToRecord);
   }
 
