@@ -253,3 +253,63 @@ export async function killAll(children: ChildProcess[]): Promise<void> {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(gone);
 }
+
+/**
+ * A TCP relay in front of PostgreSQL whose link can be cut: every
+ * connection through it dropped and new ones refused, as when the database
+ * goes away, without stopping the database the other tests of the suite
+ * share (they run at the same time).
+ */
+export interface CutLink {
+  /** `databaseUrl` with the relay's port. */
+  url: string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function cuttableLink(databaseUrl: string): Promise<CutLink> {
+  const { createServer: createTcpServer, connect } = await import('node:net');
+  const target = new URL(databaseUrl);
+  const sockets = new Set<import('node:net').Socket>();
+  let down = false;
+  const relay = createTcpServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect({ host: target.hostname, port: Number(target.port || 5432) });
+    sockets.add(client);
+    sockets.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((relay.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    cut() {
+      down = true;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore() {
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        relay.close(() => r());
+      }),
+  };
+}

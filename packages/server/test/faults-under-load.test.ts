@@ -27,7 +27,7 @@ import { createPkcs12, createTestPki, loadOrCreateTestPki, startTestServices, ty
 import { createServer, generateApiKey, hashApiKey, openServerStore, verifyAuditChain, type AuditRecord, type KysoServer, type ServerStore } from '@kyso/server';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '../../core/test/codes/pg.js';
 import { createSoftHsmToken, SOFTHSM_MODULE, type SoftHsmToken } from '../../pkcs11/test/softhsm.js';
-import { countsByStatus, expectOneRecordPerAnswer, expectTyped, killAll, readAudit, recoveryMs, runLoad, send, serveChild, sleep, type Child, type Outcome } from './faults-load.js';
+import { countsByStatus, cuttableLink, expectOneRecordPerAnswer, type CutLink, expectTyped, killAll, readAudit, recoveryMs, runLoad, send, serveChild, sleep, type Child, type Outcome } from './faults-load.js';
 import { LogCapture, samplePdf, tempDir } from './helpers.js';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -226,25 +226,6 @@ describe('1. the PKCS#11 token fails mid-load', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const PG_VERSION = (() => {
-  try {
-    return execFileSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
-  } catch {
-    return '';
-  }
-})();
-function pgCtl(action: 'stop' | 'start'): void {
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', PG_VERSION, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-}
-/** Starts PostgreSQL if it is not running (never throws). */
-function pgEnsureStarted(): void {
-  try {
-    pgCtl('start');
-  } catch {
-    /* already running */
-  }
-}
-
 function caseCodeOf(o: Outcome): string | undefined {
   if (o.status !== 200) return undefined;
   return (JSON.parse(o.body.toString('utf8')) as { codes: { code: string }[] }).codes[0]?.code;
@@ -261,7 +242,7 @@ function cliAuditVerify(args: string[]): { status: number | null; out: string; e
   }
 }
 
-describe('2. PostgreSQL stopped and started mid-load', () => {
+describe('2. PostgreSQL unreachable mid-load (the link to it cut, then restored)', () => {
   const KEY_ID = 'pg-clerk';
   const P12_PASSWORD = 'faults-pg-pw';
   let pki: TestPki;
@@ -269,6 +250,7 @@ describe('2. PostgreSQL stopped and started mid-load', () => {
   let url: string;
   let key: string;
   let dbUrl = '';
+  let link: CutLink;
   let dir = '';
   let store: ServerStore | undefined;
   const schema = uniqueSchema('faults');
@@ -277,6 +259,7 @@ describe('2. PostgreSQL stopped and started mid-load', () => {
   beforeAll(async () => {
     pki = await loadOrCreateTestPki();
     dbUrl = await testDatabaseUrl();
+    link = await cuttableLink(dbUrl);
     key = generateApiKey();
     dir = tempDir('kyso-faults-pg-');
     const p12 = join(dir, 'agency.p12');
@@ -288,7 +271,8 @@ describe('2. PostgreSQL stopped and started mid-load', () => {
         host: '127.0.0.1',
         port: 0,
         dataDir: join(dir, 'data'),
-        databaseUrl: dbUrl,
+        // Through the relay: the link is cut, the database the rest of the suite shares stays up.
+        databaseUrl: link.url,
         databaseSchema: schema,
         // Signing on the main thread (a supported set-up) keeps its event loop busy, as a loaded instance's is.
         workers: 0,
@@ -303,8 +287,8 @@ describe('2. PostgreSQL stopped and started mid-load', () => {
     url = inst.url;
   }, TIMEOUT);
   afterAll(async () => {
-    pgEnsureStarted();
     await killAll(children);
+    await link?.close();
     await store?.close().catch(() => undefined);
     if (dbUrl) await dropSchema(dbUrl, schema).catch(() => undefined);
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -322,19 +306,8 @@ describe('2. PostgreSQL stopped and started mid-load', () => {
       durationMs: 9000,
       next: (c, n) => (c < 12 ? caseReq(`pg-${c}-${n}`) : signReq(`pg-sign-${c}-${n}`)),
       events: [
-        { name: 'stopped', at: 2000, run: () => pgCtl('stop') },
-        {
-          name: 'started',
-          at: 4500,
-          run: () => {
-            // Started whatever happened to the stop.
-            try {
-              pgCtl('start');
-            } catch {
-              pgEnsureStarted();
-            }
-          },
-        },
+        { name: 'stopped', at: 2000, run: () => link.cut() },
+        { name: 'started', at: 4500, run: () => link.restore() },
       ],
     });
     const downFrom = load.marks['stopped:start']!;
@@ -871,23 +844,25 @@ describe('3b. only the counters volume fills up mid-load (sequences.sqlite on a 
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('2b. PostgreSQL stopped mid-load, server in this process (unhandled pg client errors are visible here)', () => {
+describe('2b. PostgreSQL unreachable mid-load, server in this process (unhandled pg client errors are visible here)', () => {
   const KEY_ID = 'pg-inproc';
   let server: KysoServer;
   let url: string;
   let key: string;
   let dbUrl = '';
+  let link: CutLink;
   const schema = uniqueSchema('faultsin');
 
   beforeAll(async () => {
     const pki = await loadOrCreateTestPki();
     dbUrl = await testDatabaseUrl();
+    link = await cuttableLink(dbUrl);
     key = generateApiKey();
     server = await createServer(
       {
         port: 0,
         dataDir: tempDir('kyso-faults-pgin-'),
-        databaseUrl: dbUrl,
+        databaseUrl: link.url,
         databaseSchema: schema,
         workers: 0,
         identities: [{ name: 'binh-dinh', agency: AGENCY, signer: SoftwareSigner.fromPem({ key: pki.organisation.keyPem, cert: pki.organisation.certPem, chain: pki.chainPem }) }],
@@ -898,8 +873,8 @@ describe('2b. PostgreSQL stopped mid-load, server in this process (unhandled pg 
     url = await server.listen();
   }, TIMEOUT);
   afterAll(async () => {
-    pgEnsureStarted();
     await server?.close();
+    await link?.close();
     if (dbUrl) await dropSchema(dbUrl, schema).catch(() => undefined);
   });
 
@@ -915,8 +890,8 @@ describe('2b. PostgreSQL stopped mid-load, server in this process (unhandled pg 
         durationMs: 6000,
         next: (c, n) => caseReq(`pgin-${c}-${n}`),
         events: [
-          { name: 'stopped', at: 1500, run: () => pgCtl('stop') },
-          { name: 'started', at: 3000, run: () => pgEnsureStarted() },
+          { name: 'stopped', at: 1500, run: () => link.cut() },
+          { name: 'started', at: 3000, run: () => link.restore() },
         ],
       });
       await sleep(500);
