@@ -6,48 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedBuffers } from '../src/shared-buffers.js';
+import { form, trackSharedBlocks } from './form-helpers.js';
 import { bearer, samplePdf, startTwoAgencies, type TwoAgencies } from './helpers.js';
 
 const BODY_LIMIT = 200 * 1024;
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-// Every block the pool hands out must come back once its response is out, whatever became of the request.
-const outstanding = new Set<ArrayBufferLike>();
-let strayReleases = 0;
-const { acquire, release } = SharedBuffers.prototype;
-beforeAll(() => {
-  SharedBuffers.prototype.acquire = function (this: SharedBuffers, length: number) {
-    const b = acquire.call(this, length);
-    outstanding.add(b.buffer);
-    return b;
-  };
-  SharedBuffers.prototype.release = function (this: SharedBuffers, buf: Buffer) {
-    if (!outstanding.delete(buf.buffer)) strayReleases++;
-    release.call(this, buf);
-  };
-});
-afterAll(() => {
-  SharedBuffers.prototype.acquire = acquire;
-  SharedBuffers.prototype.release = release;
-});
-
-async function expectNoBlockHeld(): Promise<void> {
-  for (let i = 0; i < 100 && outstanding.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(outstanding.size).toBe(0);
-  expect(strayReleases).toBe(0);
-}
-
-type FormEntry = [name: string, value: string] | [name: string, file: Uint8Array, filename: string];
-
-function form(...entries: FormEntry[]): FormData {
-  const fd = new FormData();
-  for (const e of entries) {
-    if (e.length === 3) fd.append(e[0], new Blob([e[1]], { type: 'application/pdf' }), e[2]);
-    else fd.append(e[0], e[1]);
-  }
-  return fd;
-}
+const { expectNoBlockHeld } = trackSharedBlocks();
 
 interface Answer {
   status: number;
