@@ -70,7 +70,13 @@ export function sortSetOf(items: readonly Uint8Array[]): Uint8Array[] {
 /** Parse one complete DER/BER TLV; null when it is not exactly one valid value. */
 export function parseExact(bytes: Uint8Array): asn1js.AsnType | null {
   if (bytes.length === 0) return null;
-  const r = asn1js.fromBER(bytes);
+  let r: ReturnType<typeof asn1js.fromBER>;
+  try {
+    r = asn1js.fromBER(bytes);
+  } catch {
+    // asn1js throws RangeError on some malformed lengths (a typed array of an odd size, a view past the end) instead of reporting them.
+    return null;
+  }
   if (r.offset === -1 || r.offset !== bytes.length) return null;
   return r.result;
 }

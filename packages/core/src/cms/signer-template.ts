@@ -26,17 +26,6 @@ export interface CmsAssembleOptions {
   unsignedAttributes?: readonly CmsAttributeInput[];
 }
 
-const EMPTY = new Uint8Array(0);
-
-/**
- * A plain Uint8Array over the same bytes. asn1js encodes OCTET STRINGs with
- * `view.slice().buffer`, which for a node Buffer (whose slice() is a view)
- * would be the whole, possibly pooled, ArrayBuffer.
- */
-function plainView(u8: Uint8Array): Uint8Array {
-  return Object.getPrototypeOf(u8) === Uint8Array.prototype ? u8 : new Uint8Array(u8.buffer, u8.byteOffset, u8.byteLength);
-}
-
 const RESERVED_SIGNED = new Set<string>([OID.contentType, OID.messageDigest, OID.signingCertificateV2, OID.signingTime]);
 
 function optionsError(message: string, vi: string): KysoError {
@@ -75,19 +64,24 @@ export class CmsSignerTemplate {
    * variable leaves are swapped in (all synchronous, so never shared between
    * two calls in flight). Constant parts are PreEncoded DER.
    */
-  /** SET OF signed attributes; its message-digest OCTET STRING. */
-  private readonly attrsTree: asn1js.Set;
-  private readonly messageDigestValue: asn1js.OctetString;
+  /** DER of the SET OF signed attributes with a zero message digest, and where the digest goes in it. */
+  private readonly attrsSample: Uint8Array;
+  private readonly digestOffset: number;
   /** Byte length of every signedAttributes() output of this template. */
   private readonly signedAttributesLength: number;
   private readonly signedAttributesHeader: number;
   /** Outputs of signedAttributes(), so assemble() need not re-parse them. */
   private readonly produced = new WeakSet<Uint8Array>();
-  /** ContentInfo(SignedData) tree; its SignerInfo children; the variable leaves. */
-  private readonly contentInfoTree: asn1js.Sequence;
-  private readonly signerInfoChildren: asn1js.BaseBlock[];
-  private readonly signedAttrsContent: PreEncoded;
-  private readonly signatureValue: asn1js.OctetString;
+  /**
+   * The constant DER of ContentInfo(SignedData): the contentType OID, the
+   * SignedData head (version, digestAlgorithms, encapContentInfo,
+   * certificates), the SignerInfo head (version, sid, digestAlgorithm) and
+   * the signatureAlgorithm. assemble() writes the enclosing headers itself.
+   */
+  private readonly contentTypeDer: Uint8Array;
+  private readonly signedDataHeadDer: Uint8Array;
+  private readonly signerInfoHeadDer: Uint8Array;
+  private readonly signatureAlgorithmDer: Uint8Array;
   private baseMaxSize: number | undefined;
 
   private constructor(signer: Signer, options: CmsSignerTemplateOptions) {
@@ -147,9 +141,8 @@ export class CmsSignerTemplate {
       }
       seen.add(t);
     }
-    this.messageDigestValue = new asn1js.OctetString({ valueHex: new Uint8Array(d.length) });
     const messageDigest = new asn1js.Sequence({
-      value: [new PreEncoded(der(new asn1js.ObjectIdentifier({ value: OID.messageDigest }))), new asn1js.Set({ value: [this.messageDigestValue] })],
+      value: [new PreEncoded(der(new asn1js.ObjectIdentifier({ value: OID.messageDigest }))), new asn1js.Set({ value: [new asn1js.OctetString({ valueHex: new Uint8Array(d.length) })] })],
     });
     // The message-digest attribute's length depends only on the digest, so
     // its place in the DER SET OF order is fixed: find it with a stand-in.
@@ -157,62 +150,43 @@ export class CmsSignerTemplate {
     const constant = sortSetOf([contentType, signingCertificateV2, ...extras]);
     const before = constant.filter((a) => compareDer(a, standIn) <= 0);
     const after = constant.filter((a) => compareDer(a, standIn) > 0);
-    this.attrsTree = new asn1js.Set({
+    const attrsTree = new asn1js.Set({
       value: [
         ...(before.length ? [new PreEncoded(Buffer.concat(before))] : []),
         messageDigest,
         ...(after.length ? [new PreEncoded(Buffer.concat(after))] : []),
       ],
     });
-    const sample = der(this.attrsTree);
+    const sample = der(attrsTree);
+    const beforeLength = before.reduce((n, a) => n + a.length, 0);
+    this.attrsSample = sample;
     this.signedAttributesLength = sample.length;
-    this.signedAttributesHeader = sample.length - (standIn.length + before.reduce((n, a) => n + a.length, 0) + after.reduce((n, a) => n + a.length, 0));
+    this.signedAttributesHeader = sample.length - (standIn.length + beforeLength + after.reduce((n, a) => n + a.length, 0));
+    // The digest is the last bytes of the message-digest attribute (its OCTET STRING's value).
+    this.digestOffset = this.signedAttributesHeader + beforeLength + standIn.length - d.length;
 
     // SignedData head: version, digestAlgorithms, encapContentInfo, certificates.
     const digestAlgorithm = der(digestAlgorithmId(digest));
-    const signedDataHead = new PreEncoded(
-      Buffer.concat([
-        der(new asn1js.Integer({ value: 1 })),
-        der(new asn1js.Set({ value: [new PreEncoded(digestAlgorithm)] })),
-        der(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.data })] })),
-        // certificates [0] IMPLICIT CertificateSet: signer first, then the chain nearest first.
-        der(
-          new asn1js.Constructed({
-            idBlock: { tagClass: 3, tagNumber: 0 },
-            value: [cert.der, ...chain].map((c) => new PreEncoded(c)),
-          }),
-        ),
-      ]),
-    );
-    // SignerInfo head: version, sid (IssuerAndSerialNumber), digestAlgorithm.
-    const signerInfoHead = new PreEncoded(
-      Buffer.concat([
-        der(new asn1js.Integer({ value: 1 })),
-        der(new asn1js.Sequence({ value: [new PreEncoded(cert.issuer), new PreEncoded(cert.serialNumber)] })),
-        digestAlgorithm,
-      ]),
-    );
-    this.signedAttrsContent = new PreEncoded();
-    this.signatureValue = new asn1js.OctetString({ valueHex: new Uint8Array(0) });
-    this.signerInfoChildren = [
-      signerInfoHead,
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [this.signedAttrsContent] }),
-      new PreEncoded(signatureAlgorithmIdDer(signer.signatureAlgorithm, digest)),
-      this.signatureValue,
-    ];
-    this.contentInfoTree = new asn1js.Sequence({
-      value: [
-        new PreEncoded(der(new asn1js.ObjectIdentifier({ value: OID.signedData }))),
+    this.signedDataHeadDer = Buffer.concat([
+      der(new asn1js.Integer({ value: 1 })),
+      der(new asn1js.Set({ value: [new PreEncoded(digestAlgorithm)] })),
+      der(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.data })] })),
+      // certificates [0] IMPLICIT CertificateSet: signer first, then the chain nearest first.
+      der(
         new asn1js.Constructed({
           idBlock: { tagClass: 3, tagNumber: 0 },
-          value: [
-            new asn1js.Sequence({
-              value: [signedDataHead, new asn1js.Set({ value: [new asn1js.Sequence({ value: this.signerInfoChildren })] })],
-            }),
-          ],
+          value: [cert.der, ...chain].map((c) => new PreEncoded(c)),
         }),
-      ],
-    });
+      ),
+    ]);
+    // SignerInfo head: version, sid (IssuerAndSerialNumber), digestAlgorithm.
+    this.signerInfoHeadDer = Buffer.concat([
+      der(new asn1js.Integer({ value: 1 })),
+      der(new asn1js.Sequence({ value: [new PreEncoded(cert.issuer), new PreEncoded(cert.serialNumber)] })),
+      digestAlgorithm,
+    ]);
+    this.signatureAlgorithmDer = signatureAlgorithmIdDer(signer.signatureAlgorithm, digest);
+    this.contentTypeDer = der(new asn1js.ObjectIdentifier({ value: OID.signedData }));
   }
 
   /**
@@ -236,14 +210,11 @@ export class CmsSignerTemplate {
         `Giá trị băm nội dung phải dài ${this.digestLength} byte (${this.digest})`,
       );
     }
-    this.messageDigestValue.valueBlock.valueHexView = plainView(contentDigest);
-    try {
-      const out = der(this.attrsTree);
-      this.produced.add(out);
-      return out;
-    } finally {
-      this.messageDigestValue.valueBlock.valueHexView = EMPTY;
-    }
+    // Everything but the digest is constant: the sample with the digest written in.
+    const out = new Uint8Array(this.attrsSample);
+    out.set(contentDigest, this.digestOffset);
+    this.produced.add(out);
+    return out;
   }
 
   /** Length of the SET header of signed attributes, or -1 if they are not a DER SET OF. */
@@ -278,23 +249,42 @@ export class CmsSignerTemplate {
       );
     }
     const unsigned = options.unsignedAttributes;
-    const unsignedBlock =
-      unsigned && unsigned.length > 0
-        ? new asn1js.Constructed({
-            idBlock: { tagClass: 3, tagNumber: 1 },
-            value: sortSetOf(unsigned.map(attributeDer)).map((a) => new PreEncoded(a)),
-          })
-        : undefined;
-    this.signedAttrsContent.setView(signedAttributesDer.subarray(header));
-    this.signatureValue.valueBlock.valueHexView = plainView(signatureValue);
-    if (unsignedBlock) this.signerInfoChildren.push(unsignedBlock);
-    try {
-      return der(this.contentInfoTree);
-    } finally {
-      if (unsignedBlock) this.signerInfoChildren.pop();
-      this.signedAttrsContent.setView(EMPTY);
-      this.signatureValue.valueBlock.valueHexView = EMPTY;
+    const unsignedDer = unsigned && unsigned.length > 0 ? Buffer.concat(sortSetOf(unsigned.map(attributeDer))) : undefined;
+    const attrsContent = signedAttributesDer.subarray(header);
+    // DER by hand around the constant parts, lengths first, into one buffer:
+    // SEQUENCE { OID signedData, [0] { SEQUENCE { head, SET { SEQUENCE {
+    //   head, [0] attrs, signatureAlgorithm, OCTET STRING value, [1] unsigned? } } } } }
+    const signerInfoLength =
+      this.signerInfoHeadDer.length + tlvLength(attrsContent.length) + this.signatureAlgorithmDer.length + tlvLength(signatureValue.length) + (unsignedDer ? tlvLength(unsignedDer.length) : 0);
+    const setLength = tlvLength(signerInfoLength);
+    const signedDataLength = this.signedDataHeadDer.length + tlvLength(setLength);
+    const explicitLength = tlvLength(signedDataLength);
+    const contentInfoLength = this.contentTypeDer.length + tlvLength(explicitLength);
+    const out = new Uint8Array(tlvLength(contentInfoLength));
+    let at = writeHeader(out, 0, 0x30, contentInfoLength);
+    out.set(this.contentTypeDer, at);
+    at += this.contentTypeDer.length;
+    at = writeHeader(out, at, 0xa0, explicitLength);
+    at = writeHeader(out, at, 0x30, signedDataLength);
+    out.set(this.signedDataHeadDer, at);
+    at += this.signedDataHeadDer.length;
+    at = writeHeader(out, at, 0x31, setLength);
+    at = writeHeader(out, at, 0x30, signerInfoLength);
+    out.set(this.signerInfoHeadDer, at);
+    at += this.signerInfoHeadDer.length;
+    at = writeHeader(out, at, 0xa0, attrsContent.length);
+    out.set(attrsContent, at);
+    at += attrsContent.length;
+    out.set(this.signatureAlgorithmDer, at);
+    at += this.signatureAlgorithmDer.length;
+    at = writeHeader(out, at, 0x04, signatureValue.length);
+    out.set(signatureValue, at);
+    at += signatureValue.length;
+    if (unsignedDer) {
+      at = writeHeader(out, at, 0xa1, unsignedDer.length);
+      out.set(unsignedDer, at);
     }
+    return out;
   }
 
   /**
@@ -325,6 +315,24 @@ export class CmsSignerTemplate {
     }
     return this.assemble(attrs, signature, options);
   }
+}
+
+/** Bytes of a DER TLV whose value is `n` bytes (one tag octet, definite minimal length). */
+function tlvLength(n: number): number {
+  return 1 + (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5) + n;
+}
+
+/** Writes a tag and the DER length `n` at `at`; returns where the value starts. */
+function writeHeader(out: Uint8Array, at: number, tag: number, n: number): number {
+  out[at++] = tag;
+  if (n < 0x80) {
+    out[at++] = n;
+    return at;
+  }
+  const bytes = n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4;
+  out[at++] = 0x80 | bytes;
+  for (let i = bytes - 1; i >= 0; i--) out[at++] = (n >>> (8 * i)) & 0xff;
+  return at;
 }
 
 /** Same as CmsSignerTemplate.create. */

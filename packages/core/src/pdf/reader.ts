@@ -1,6 +1,6 @@
 import { KysoError } from '../errors.js';
 import { decodeStream } from './filters.js';
-import { PdfDict, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 import { indexOfBytes, lastIndexOfBytes, latin1, malformed, PdfParser } from './parser.js';
 import { encryptMalformed } from './security/encryption-errors.js';
 import { StandardSecurityHandler, type EncryptionInfo } from './security/standard-handler.js';
@@ -86,6 +86,14 @@ export const DEFAULT_MAX_OBJECTS = 5_000_000;
  * a file does not get a fresh allowance per revision.
  */
 const inflateBudgets = new WeakMap<object, { left: number }>();
+
+/** A page tree node as pageRef walks it: its dictionary and its /Kids, one kid per call (undefined past the last). */
+interface TreeNode {
+  readonly dict: PdfDict;
+  readonly num?: number;
+  hasKidsArray(): boolean;
+  kids(): (() => PdfObject | undefined) | undefined;
+}
 
 function tooLarge(en: string, vi: string, details: Record<string, unknown>): KysoError {
   return new KysoError('PDF_TOO_LARGE', en, { vi, details });
@@ -356,21 +364,24 @@ export class PdfReader {
    * 30,000-page file must not read 30,000 page objects.
    */
   pageRef(index: number): PdfRef | undefined {
-    let node: PdfObject | undefined = this.resolve(this.catalog().get('Pages'));
+    const rootEntry = this.catalog().get('Pages');
+    let node: TreeNode | undefined = rootEntry instanceof PdfRef ? this.treeNode(rootEntry) : this.wholeNode(this.resolve(rootEntry));
     let remaining = index;
     const seen = new Set<PdfDict>();
-    for (let depth = 0; node instanceof PdfDict && depth < 64 && !seen.has(node); depth++) {
-      seen.add(node);
-      const kids = this.resolve(node.get('Kids'));
-      if (!Array.isArray(kids)) return undefined;
-      let next: PdfDict | undefined;
-      for (const kid of kids) {
+    const seenRefs = new Set<number>();
+    for (let depth = 0; node && depth < 64 && !seen.has(node.dict) && !(node.num !== undefined && seenRefs.has(node.num)); depth++) {
+      seen.add(node.dict);
+      if (node.num !== undefined) seenRefs.add(node.num);
+      const kids = node.kids();
+      if (!kids) return undefined;
+      let next: TreeNode | undefined;
+      for (let kid = kids(); kid !== undefined; kid = kids()) {
         if (!(kid instanceof PdfRef)) continue;
-        const k = this.resolve(kid);
-        if (!(k instanceof PdfDict)) continue;
-        const isTree = k.getName('Type') === 'Pages' || (k.getName('Type') === undefined && Array.isArray(this.resolve(k.get('Kids'))));
+        const k = this.treeNode(kid);
+        if (!k) continue;
+        const isTree = k.dict.getName('Type') === 'Pages' || (k.dict.getName('Type') === undefined && k.hasKidsArray());
         if (isTree) {
-          const count = k.getNumber('Count');
+          const count = k.dict.getNumber('Count');
           if (count === undefined) return this.pageRefs()[index]; // no usable /Count: walk it all
           if (remaining < count) {
             next = k;
@@ -385,6 +396,74 @@ export class PdfReader {
       node = next;
     }
     return undefined;
+  }
+
+  /** A page tree node (or any dictionary) that is already whole. */
+  private wholeNode(obj: PdfObject, num?: number): TreeNode | undefined {
+    if (!(obj instanceof PdfDict)) return undefined;
+    const kidsOf = (): PdfObject[] | undefined => {
+      const kids = this.resolve(obj.get('Kids'));
+      return Array.isArray(kids) ? kids : undefined;
+    };
+    return {
+      dict: obj,
+      ...(num !== undefined ? { num } : {}),
+      hasKidsArray: () => kidsOf() !== undefined,
+      kids: () => {
+        const kids = kidsOf();
+        if (!kids) return undefined;
+        let i = 0;
+        return () => (i < kids.length ? kids[i++] : undefined);
+      },
+    };
+  }
+
+  /**
+   * The dictionary `ref` as a page tree node, whose direct /Kids array is
+   * read only as far as it is walked: signing page 1 of a flat tree of
+   * 4,000 kids reads one of them. A node read that way is not cached (it
+   * lacks /Kids); one without a direct /Kids array is the whole object and is.
+   */
+  private treeNode(ref: PdfRef): TreeNode | undefined {
+    const num = ref.num;
+    const cached = this.objectCache.get(num);
+    if (cached !== undefined || this.security || this.resolving.has(num)) return this.wholeNode(this.resolve(ref), num);
+    const entry = this.entry(num);
+    if (entry?.type !== 1 || entry.gen !== ref.gen) return this.wholeNode(this.resolve(ref), num);
+    const b = this.bytes;
+    const at = entry.offset;
+    if (at < 0 || at >= b.length) return this.wholeNode(this.resolve(ref), num);
+    const p = new PdfParser(b, at, this.resolveLength);
+    if (p.tryReadUInt() !== num || p.tryReadUInt() !== ref.gen) return this.wholeNode(this.resolve(ref), num);
+    p.skipWhitespace();
+    const k = p.pos;
+    if (b[k] !== 0x6f || b[k + 1] !== 0x62 || b[k + 2] !== 0x6a || !endsWord(b[k + 3])) return this.wholeNode(this.resolve(ref), num); // "obj"
+    p.pos = k + 3;
+    let node: { dict: PdfDict; kidsAt: number | undefined } | undefined;
+    this.resolving.add(num);
+    try {
+      node = dictSkippingKids(p);
+    } finally {
+      this.resolving.delete(num);
+    }
+    // Not a plain dictionary (a stream, something odd): read it whole, with getObject's tolerance and errors.
+    if (!node) return this.wholeNode(this.resolve(ref), num);
+    this.objectsRead++;
+    const { dict, kidsAt } = node;
+    if (kidsAt === undefined) {
+      // Nothing skipped: this is the object getObject would read.
+      this.objectCache.set(num, dict);
+      return this.wholeNode(dict, num);
+    }
+    return {
+      dict,
+      num,
+      hasKidsArray: () => true,
+      kids: () => {
+        const q = new PdfParser(b, kidsAt + 1, this.resolveLength);
+        return () => nextElement(q);
+      },
+    };
   }
 
   /** Number of pages according to the page tree root's /Count. */
@@ -647,6 +726,81 @@ export class PdfReader {
     });
     return revisions;
   }
+}
+
+/**
+ * The dictionary at `p` (just after "n g obj") as the parser reads it,
+ * except that a direct array under /Kids is skipped, not built: the result
+ * lacks /Kids and `kidsAt` is the offset of its '['. Undefined when the
+ * object is not a plain dictionary, or is not well formed: the caller then
+ * reads it whole (and reports what is wrong with it).
+ */
+function dictSkippingKids(p: PdfParser): { dict: PdfDict; kidsAt: number | undefined } | undefined {
+  const b = p.buf;
+  p.skipWhitespace();
+  if (b[p.pos] !== 0x3c || b[p.pos + 1] !== 0x3c) return undefined;
+  p.pos += 2;
+  const dict = new PdfDict();
+  let kidsAt: number | undefined;
+  try {
+    for (;;) {
+      p.skipWhitespace();
+      if (p.pos >= b.length) return undefined;
+      const c = b[p.pos];
+      if (c === 0x3e && b[p.pos + 1] === 0x3e) {
+        p.pos += 2;
+        break;
+      }
+      if (c !== 0x2f) return undefined;
+      const key = p.parseObject(1);
+      if (!(key instanceof PdfName)) return undefined;
+      if (key.value === 'Kids') {
+        p.skipWhitespace();
+        if (b[p.pos] === 0x5b) {
+          kidsAt = p.pos;
+          skipArray(p);
+          dict.delete('Kids');
+          continue;
+        }
+        kidsAt = undefined;
+      }
+      const value = p.parseObject(1);
+      // A null value is the same as an absent key (PDF 32000-1 §7.3.7), as the parser has it.
+      if (value !== null) dict.set(key.value, value);
+    }
+  } catch (e) {
+    if (e instanceof KysoError) return undefined;
+    throw e;
+  }
+  // A stream's dictionary: let the parser read the whole object.
+  if (p.peekWord() === 'stream') return undefined;
+  return { dict, kidsAt };
+}
+
+/** Moves `p` past the array at its '[' without building it. */
+function skipArray(p: PdfParser): void {
+  const buf = p.buf;
+  const start = p.pos;
+  // Buffer's indexOf is memchr; a Uint8Array's is a byte loop.
+  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const close = view.indexOf(0x5d, start + 1);
+  // The first ']' closes the array unless something before it can hold or open one.
+  if (close > 0) {
+    const span = view.subarray(start + 1, close);
+    if (span.indexOf(0x5b) < 0 && span.indexOf(0x28) < 0 && span.indexOf(0x3c) < 0 && span.indexOf(0x25) < 0) {
+      p.pos = close + 1;
+      return;
+    }
+  }
+  p.parseObject(1);
+}
+
+/** The next element of an array read one element at a time (`p` past its '[' or a previous element); undefined at its ']'. */
+function nextElement(p: PdfParser): PdfObject | undefined {
+  p.skipWhitespace();
+  if (p.pos >= p.buf.length) throw new KysoError('PDF_TRUNCATED', 'The PDF ends inside an array.', { vi: 'Tệp PDF bị cắt cụt trong một mảng.' });
+  if (p.buf[p.pos] === 0x5d) return undefined;
+  return p.parseObject(1);
 }
 
 /** After a keyword: end of data, white space or a delimiter. */

@@ -24,7 +24,15 @@ export class ByteWriter {
 
   ascii(s: string): this {
     this.ensure(s.length);
-    this.length += this.buf.write(s, this.length, 'latin1');
+    if (s.length > 32) {
+      this.length += this.buf.write(s, this.length, 'latin1');
+      return this;
+    }
+    // Most tokens are a few characters: a loop costs less than a call into Buffer#write.
+    const out = this.buf;
+    let n = this.length;
+    for (let i = 0; i < s.length; i++) out[n++] = s.charCodeAt(i) & 0xff;
+    this.length = n;
     return this;
   }
 

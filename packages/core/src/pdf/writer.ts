@@ -141,8 +141,12 @@ export class IncrementalWriter {
     // second changes with each revision. An encrypted file's key is made
     // from the first: one that has no /ID gets none, or its key would change.
     const id = this.reader.resolve(old.get('ID'));
-    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : this.reader.encrypted ? undefined : new PdfString(randomBytes(16), true);
-    if (first) t.set('ID', [first, new PdfString(randomBytes(16), true)]);
+    const kept = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : undefined;
+    if (kept || !this.reader.encrypted) {
+      // One call for both halves: each randomBytes call costs more than 16 bytes of it.
+      const fresh = randomBytes(kept ? 16 : 32);
+      t.set('ID', [kept ?? new PdfString(fresh.subarray(16), true), new PdfString(fresh.subarray(0, 16), true)]);
+    }
     t.set('Prev', this.reader.startxref);
     return t;
   }

@@ -85,6 +85,9 @@ export function orderChain(leaf: Uint8Array, others: readonly Uint8Array[]): Uin
   return [...out, ...pool.map((p) => p.der)];
 }
 
+/** RSA keys up to this size (and EC keys) sign inline; larger RSA keys on libuv's thread pool. */
+const INLINE_RSA_BITS = 3072;
+
 /** A Signer over a private key held in memory (node crypto). */
 export class SoftwareSigner implements Signer {
   readonly certificate: Uint8Array;
@@ -235,6 +238,17 @@ export class SoftwareSigner implements Signer {
         : this.facts.family === 'EC'
           ? { key: this.key, dsaEncoding: 'der' as const }
           : { key: this.key, padding: constants.RSA_PKCS1_PADDING };
+    if (this.facts.family === 'EC' || this.facts.bits <= INLINE_RSA_BITS) {
+      // Well under a millisecond: signing here costs less than a round trip
+      // through libuv's thread pool, whose two wake-ups are what a loaded
+      // machine makes slow. (The server already signs on its worker threads.)
+      try {
+        const signature = cryptoSign(hash, data, key);
+        return Promise.resolve(new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength));
+      } catch (err) {
+        return Promise.reject(new KysoError('SIGN_SIGNER_FAILED', 'The software key failed to sign', { vi: 'Khóa phần mềm không ký được', cause: err }));
+      }
+    }
     return new Promise((resolve, reject) => {
       cryptoSign(hash, data, key, (err, signature) => {
         if (err) {
